@@ -1,0 +1,23 @@
+"""Test settings: fast hashing, mail in memory, tasks run at once."""
+
+import os
+
+os.environ.setdefault("KERNE_SECRET_KEY", "test-only-secret")
+os.environ.setdefault("KERNE_DEBUG", "0")
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": env("KERNE_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+STATIC_ROOT = None  # type: ignore[assignment]  # served from the apps' static folders (WhiteNoise finders) in tests
+WHITENOISE_USE_FINDERS = True

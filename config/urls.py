@@ -1,0 +1,12 @@
+"""URL map: each app mounts its own urls; the API mounts each app's router."""
+
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("konto/", include("kerne.accounts.urls")),
+    path("ledelsesgrundlag/", include("kerne.frameworks.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganisationConfig(AppConfig):
+    name = "kerne.organisation"
+    label = "organisation"
