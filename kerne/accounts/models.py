@@ -44,6 +44,18 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("organisation"),
     )
+    # The person in the org chart this login belongs to (matched by e-mail or employee number).
+    person = models.OneToOneField(
+        "organisation.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        verbose_name=_("person"),
+    )
+    # HR / ledelsesudvikling: administers the whole organisation. Leader and employee are
+    # derived from the person's position, not stored.
+    is_org_admin = models.BooleanField(_("HR administrator"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

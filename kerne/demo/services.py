@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts.models import User
 from kerne.organisation.models import Organisation
+from kerne.organisation.services import organisation_create
 
 DEMO_SLUG = "demo-kommune"
 DEMO_PASSWORD = "kerne-demo-2026"  # noqa: S105 - a published demo password, printed by bin/run
@@ -19,10 +20,17 @@ def demo_exists() -> bool:
 
 @transaction.atomic
 def demo_create(*, seed: int) -> Organisation:
-    organisation, _created = Organisation.objects.get_or_create(slug=DEMO_SLUG, defaults={"name": "Demo Kommune"})
+    organisation = Organisation.objects.filter(slug=DEMO_SLUG).first() or organisation_create(
+        name="Demo Kommune", slug=DEMO_SLUG, actor="manage.py demo"
+    )
     admin, created = User.objects.get_or_create(
         email=DEMO_ADMIN_EMAIL,
-        defaults={"first_name": "Hanne", "last_name": "Rasmussen", "organisation": organisation},
+        defaults={
+            "first_name": "Hanne",
+            "last_name": "Rasmussen",
+            "organisation": organisation,
+            "is_org_admin": True,
+        },
     )
     if created:
         admin.set_password(DEMO_PASSWORD)

@@ -193,3 +193,27 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RoleLevelMapping(models.Model):
+    """Which of a framework's role levels applies to one of the organisation's role levels."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="role_level_mappings"
+    )
+    org_role_level = models.ForeignKey(
+        "organisation.OrgRoleLevel", on_delete=models.CASCADE, related_name="framework_mappings"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="role_level_mappings")
+    # Empty: the framework has nothing specific for this level (only its shared statements apply).
+    role_level = models.ForeignKey(RoleLevel, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org_role_level", "framework"], name="rolelevelmapping_unique"),
+        ]
+        verbose_name = _("role level mapping")
+        verbose_name_plural = _("role level mappings")
+
+    def __str__(self) -> str:
+        return f"{self.org_role_level} → {self.role_level or '-'} ({self.framework.slug})"

@@ -1,8 +1,13 @@
-"""The tenant (a kommune, region or agency) and, later, its units and people."""
+"""The tenant, its unit tree, its people and their positions.
+
+People need no login. Nobody is ever deleted: a person who leaves is deactivated, and a move
+closes one Position and opens the next, so history stays.
+"""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +25,111 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrgRoleLevel(models.Model):
+    """The organisation's own role levels (stillingsniveauer), lowest rank first.
+
+    HR files name them by key or name; frameworks.RoleLevelMapping maps them onto each
+    framework's role levels.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_levels")
+    key = models.SlugField(max_length=80)
+    name = models.CharField(_("name"), max_length=120)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("0 is the lowest level."))
+    is_leader = models.BooleanField(_("leads others"), default=False)
+
+    class Meta:
+        ordering = ["organisation", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="orgrolelevel_key_unique"),
+        ]
+        verbose_name = _("role level")
+        verbose_name_plural = _("role levels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit in the tree: forvaltning → center/område → institution → team (any depth)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    code = models.CharField(_("unit code"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Materialised path of ids, "/12/45/78/": everything under a unit is one indexed prefix query.
+    path = models.CharField(max_length=600, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organisation", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique"),
+        ]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone in the organisation (employee number is the HR system's key)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    employee_number = models.CharField(_("employee number"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    # From the HR data when known (Orlov); leave keeps a person out of rater proposals.
+    on_leave = models.BooleanField(_("on leave"), default=False)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "employee_number"], name="person_number_unique"),
+        ]
+        indexes = [models.Index(fields=["organisation", "email"])]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    """A person's primary position for a period. valid_to empty: the current one."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="positions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    role_level = models.ForeignKey(OrgRoleLevel, on_delete=models.PROTECT, related_name="positions")
+    manager = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="managed_positions"
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "person", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(valid_to__isnull=True), name="position_one_current_per_person"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["manager", "valid_to"]),
+            models.Index(fields=["unit", "valid_to"]),
+        ]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.unit} · {self.role_level}"
