@@ -8,5 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("konto/", include("kerne.accounts.urls")),
     path("ledelsesgrundlag/", include("kerne.frameworks.urls")),
+    path("svar/", include("kerne.evaluations.answer_urls")),
+    path("rapporter/", include("kerne.reports.urls")),
+    path("evaluering/", include("kerne.evaluations.urls")),
+    path("organisation/import/", include("kerne.accounts.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

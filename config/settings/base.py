@@ -7,6 +7,7 @@ variable (see docs/configuration.md); the defaults give the embedded SQLite set-
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "kerne.core",
     "kerne.organisation",
     "kerne.accounts",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by django-axes into the Danish lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +119,51 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# --- Signing in: e-mail and password, throttled; optional single sign-on (docs/configuration.md) ---
+# django-axes checks every attempt first; a locked-out address gets the lockout page, not a login.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("KERNE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("KERNE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # per e-mail address from one IP address
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kerne.accounts.throttle.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "kerne.accounts.throttle.client_ip"
+# Reverse proxies in front of Kerne whose X-Forwarded-For is trusted (0: use the connection's address).
+KERNE_PROXY_COUNT = int(env("KERNE_PROXY_COUNT", "0"))
+AXES_RESET_ON_SUCCESS = True
+# A fixed lockout: attempts during the lockout do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "kerne.accounts.throttle.lockout_response"  # the Danish lockout page
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# OpenID Connect (Microsoft Entra ID and others) with mozilla-django-oidc: on when a client id and
+# either the discovery document or the endpoints are given.
+OIDC_RP_CLIENT_ID = env("KERNE_OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("KERNE_OIDC_RP_CLIENT_SECRET")
+KERNE_OIDC_OP_DISCOVERY = env("KERNE_OIDC_OP_DISCOVERY")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("KERNE_OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("KERNE_OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("KERNE_OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("KERNE_OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env("KERNE_OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("KERNE_OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_CALLBACK_CLASS = "kerne.accounts.oidc.KerneOIDCCallbackView"
+OIDC_AUTHENTICATE_CLASS = "kerne.accounts.oidc.KerneOIDCRequestView"
+KERNE_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and (KERNE_OIDC_OP_DISCOVERY or OIDC_OP_AUTHORIZATION_ENDPOINT))
+KERNE_OIDC_ORGANISATION = env("KERNE_OIDC_ORGANISATION")  # slug of the organisation SSO users belong to
+KERNE_OIDC_EMAIL_CLAIM = env("KERNE_OIDC_EMAIL_CLAIM", "email")
+KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM = env("KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM")  # e.g. "employeeid"
+KERNE_OIDC_PROVIDER_NAME = env("KERNE_OIDC_PROVIDER_NAME", "Microsoft")
+if KERNE_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("kerne.accounts.oidc.KerneOIDCBackend")
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
@@ -165,8 +214,23 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # keeps failed logins and lockouts, drops per-login chatter
     },
 }
 
 # Where the framework files live; `manage.py framework import` with no path loads them all.
 KERNE_FRAMEWORK_DIR = Path(env("KERNE_FRAMEWORK_DIR", str(BASE_DIR / "content" / "frameworks")))
+
+# Cache: shared by every process in production (Redis), so rate limits hold across workers.
+_cache_url = env("KERNE_CACHE_URL")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+else:
+    # One process (bin/run, tests): a per-process cache is enough for rate limits.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne"}}
+
+# Rater links: wrong tokens per client address, and requests per valid link.
+KERNE_BAD_TOKEN_RATE = env("KERNE_BAD_TOKEN_RATE", "20/m")
+KERNE_TOKEN_RATE = env("KERNE_TOKEN_RATE", "120/m")
+# Key for deriving rater links from their stored salt (defaults to one derived from SECRET_KEY).
+KERNE_TOKEN_KEY = env("KERNE_TOKEN_KEY")

@@ -19,5 +19,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # A file, not shared memory: concurrent-submit tests need SQLite's real locking and busy timeout.
+    # One file per test process, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-kerne-{os.getpid()}.sqlite3")}
 STATIC_ROOT = None  # type: ignore[assignment]  # served from the apps' static folders (WhiteNoise finders) in tests
 WHITENOISE_USE_FINDERS = True

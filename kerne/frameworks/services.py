@@ -8,18 +8,22 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from kerne.accounts.policy import is_org_admin
 from kerne.core.audit import audit_record
 from kerne.frameworks.models import (
     Framework,
     FrameworkDirection,
     Node,
     RoleLevel,
+    RoleLevelMapping,
     Section,
     Statement,
 )
 from kerne.frameworks.spec import FrameworkSpec
 from kerne.frameworks.text import fold
+from kerne.organisation.models import OrgRoleLevel
 
 
 class FrameworkOwnershipError(Exception):
@@ -198,3 +202,68 @@ def _sync_statements(framework: Framework, spec: FrameworkSpec) -> dict[str, int
             "search_text": fold(f"{st.text} {node.name}"),
         }
     return _sync(Statement, framework, wanted)
+
+
+# --- role level mapping ------------------------------------------------------------------------------
+
+
+class MappingError(Exception):
+    """A refused role level mapping; str(error) is the Danish message for the page."""
+
+
+@transaction.atomic
+def role_level_mapping_set(
+    *, organisation: Any, framework: Framework, mapping: dict[int, int | None], actor: Any
+) -> int:
+    """Set which of the framework's role levels applies to each of the organisation's role levels.
+
+    `mapping` maps OrgRoleLevel ids to RoleLevel ids (None: only the shared statements apply).
+    Everything is checked before anything is written; returns how many levels changed.
+    """
+    if getattr(actor, "is_authenticated", False) and not (
+        is_org_admin(actor) and actor.organisation_id == organisation.pk
+    ):
+        raise MappingError(_("Only an HR administrator of the organisation can change the role level mapping."))
+    if framework.organisation_id not in (None, organisation.pk):
+        raise MappingError(_("The framework belongs to another organisation."))
+    org_levels = {level.pk: level for level in OrgRoleLevel.objects.filter(organisation=organisation)}
+    framework_levels = {level.pk: level for level in RoleLevel.objects.filter(framework=framework)}
+    for org_level_id, role_level_id in mapping.items():
+        if org_level_id not in org_levels:
+            raise MappingError(_("Unknown role level of the organisation (id %(id)s).") % {"id": org_level_id})
+        if role_level_id is not None and role_level_id not in framework_levels:
+            raise MappingError(
+                _("%(level)s: the chosen level is not one of the framework's role levels.")
+                % {"level": org_levels[org_level_id].name}
+            )
+    existing = {
+        row.org_role_level_id: row
+        for row in RoleLevelMapping.objects.select_for_update().filter(
+            organisation=organisation, framework=framework, org_role_level_id__in=list(mapping)
+        )
+    }
+    changed: dict[str, str | None] = {}
+    for org_level_id, role_level_id in mapping.items():
+        row = existing.get(org_level_id)
+        if row is not None and row.role_level_id == role_level_id:
+            continue
+        if row is None:
+            RoleLevelMapping.objects.create(
+                organisation=organisation,
+                org_role_level_id=org_level_id,
+                framework=framework,
+                role_level_id=role_level_id,
+            )
+        else:
+            row.role_level_id = role_level_id
+            row.save(update_fields=["role_level"])
+        changed[org_levels[org_level_id].key] = framework_levels[role_level_id].key if role_level_id else None
+    if changed:
+        audit_record(
+            actor=actor,
+            action="role_level_mapping.set",
+            obj=framework,
+            organisation=organisation,
+            data={"changed": changed},
+        )
+    return len(changed)

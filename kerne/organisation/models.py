@@ -6,6 +6,7 @@ closes one Position and opens the next, so history stays.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -133,3 +134,60 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.unit} · {self.role_level}"
+
+
+class OrgImport(models.Model):
+    """One uploaded HR file and what became of it: preview, background apply, result.
+
+    The file is kept until it is applied (the job reads it from here); the plan summary (counts,
+    the first rows of each kind, the errors) stays as the record of what the import did.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("uploaded")
+        PREVIEWED = "previewed", _("previewed")
+        RUNNING = "running", _("being applied")
+        APPLIED = "applied", _("applied")
+        FAILED = "failed", _("failed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="org_imports",
+        verbose_name=_("uploaded by"),
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file content"), blank=True, default=b"")
+    # Overrides chosen at upload; empty means "detect".
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    delimiter = models.CharField(_("separator"), max_length=1, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    plan_summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # The preview's fingerprint: applying refuses when the difference is no longer the one shown.
+    plan_digest = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+        verbose_name = _("org chart import")
+        verbose_name_plural = _("org chart imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -47,11 +47,6 @@ def highlight(text: str, query: str) -> SafeString:
 
 
 @register.filter
-def get_item(mapping: dict[object, object], key: object) -> object:
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
 def prose(text: str) -> SafeString:
     """A framework text as HTML paragraphs and lists (escaped)."""
     from kerne.frameworks.text import text_blocks

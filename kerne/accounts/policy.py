@@ -1,0 +1,180 @@
+"""The one permission policy. Every page, service and API that decides who may see what asks here.
+
+The rules (DESIGN.md §8, issue 3):
+
+1. Tenant first. A user belongs to one organisation (``User.organisation``). Nothing of another
+   organisation is ever visible: every function below starts from the user's organisation, and a
+   user without one (or an anonymous visitor) sees nothing.
+2. Roles. *HR administrator* (HR / ledelsesudvikling) is stored: ``User.is_org_admin``, and counts
+   only with an organisation. *Leader* and *employee* are derived from the person the user is
+   linked to (``User.person``): a leader's current position has a role level that leads others
+   (``OrgRoleLevel.is_leader``) or someone's current position names them as manager; everybody
+   else with a current position is an employee.
+3. Organisation (``visible_units``, ``visible_people``). HR sees the whole organisation. A leader
+   sees the subtree of the unit of their current position. An employee sees their own unit. People
+   are visible when their current position is in a visible unit; everyone sees themselves; HR also
+   sees people without a current position (history is kept, nobody is deleted).
+4. Result follow-up (``result_insight_people``): Hjørring's direktionsmodel (seed 001) says every
+   level "har indsigt i, hvad der foregår to niveauer fra en selv – både udad og opad". So a user
+   has insight in themselves, the people up to two levels down their own management line
+   (reports and the reports' reports) and up to two levels up (their manager and the manager's
+   manager), following ``Position.manager`` of current positions. Colleagues beside the line
+   (peers, other branches) are outside it. HR administrators see all of their organisation.
+5. Pages. ``org_admin_required`` and ``leader_or_admin_required`` send anonymous visitors to the
+   login page and answer a logged-in user without the right with a Danish 403 page (never a
+   redirect back to the login page, which would loop).
+
+Each function costs a small, fixed number of queries; the QuerySets are lazy and can be combined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from kerne.organisation import selectors
+from kerne.organisation.models import Organisation, Person, Unit
+
+# How far result follow-up reaches along the chain ("to niveauer").
+INSIGHT_LEVELS = 2
+
+
+def _member(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "organisation_id", None) is not None
+    )
+
+
+def organisation_of(user: Any) -> Organisation | None:
+    """The user's organisation; None for anonymous visitors and users without one."""
+    if not _member(user):
+        return None
+    return cast(Organisation, user.organisation)
+
+
+def person_of(user: Any) -> Person | None:
+    """The person the user is linked to, only when it belongs to the user's own organisation."""
+    if not _member(user) or user.person_id is None:
+        return None
+    person = cast(Person, user.person)
+    return person if person.organisation_id == user.organisation_id else None
+
+
+def is_org_admin(user: Any) -> bool:
+    """HR administrator of their organisation."""
+    return _member(user) and bool(user.is_org_admin)
+
+
+def is_leader(user: Any) -> bool:
+    """The user's person leads others (by role level or by having direct reports)."""
+    return selectors.is_leader(user, person_of(user)) if _member(user) else False
+
+
+def role_label(user: Any) -> str:
+    """The user's role as shown on pages: HR administrator, leader or employee."""
+    if is_org_admin(user):
+        return _("HR administrator")
+    if is_leader(user):
+        return _("Leader")
+    if person_of(user) is not None:
+        return _("Employee")
+    return _("No person linked")
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    """HR: the whole organisation. Leader: the subtree of their current unit. Employee: their unit."""
+    if is_org_admin(user):
+        return selectors.units(user)
+    person = person_of(user)
+    position = selectors.current_position(user, person)
+    if person is None or position is None:
+        return Unit.objects.none()
+    if selectors.is_leader(user, person):
+        return selectors.unit_subtree(user, position.unit)
+    return selectors.units(user).filter(pk=position.unit_id)
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    """People whose current position is in a visible unit, plus the user's own person.
+
+    HR sees every person of the organisation, also those without a current position (people who left).
+    """
+    if is_org_admin(user):
+        return selectors.people(user)
+    person = person_of(user)
+    if person is None:
+        return Person.objects.none()
+    return selectors.people_in_units(user, visible_units(user)) | selectors.people(user).filter(pk=person.pk)
+
+
+def can_view_person(user: Any, person: Person) -> bool:
+    if not _member(user) or person.organisation_id != user.organisation_id:
+        return False
+    return visible_people(user).filter(pk=person.pk).exists()
+
+
+def can_view_unit(user: Any, unit: Unit) -> bool:
+    if not _member(user) or unit.organisation_id != user.organisation_id:
+        return False
+    return visible_units(user).filter(pk=unit.pk).exists()
+
+
+def result_insight_people(user: Any) -> QuerySet[Person]:
+    """Whose results the user may follow: themselves and two levels down and up their own line."""
+    if is_org_admin(user):
+        return selectors.people(user)
+    person = person_of(user)
+    if person is None:
+        return Person.objects.none()
+    below = selectors.people_below(user, person, INSIGHT_LEVELS).values("pk")
+    above = selectors.people_above(user, person, INSIGHT_LEVELS).values("pk")
+    return selectors.people(user).filter(Q(pk=person.pk) | Q(pk__in=below) | Q(pk__in=above))
+
+
+def can_view_results_of(user: Any, person: Person) -> bool:
+    if not _member(user) or person.organisation_id != user.organisation_id:
+        return False
+    return result_insight_people(user).filter(pk=person.pk).exists()
+
+
+# --- view decorators ---------------------------------------------------------------------------
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def _guard(check: Callable[[Any], bool], reason: Callable[[], str]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied(reason())
+            return view(request, *args, **kwargs)
+
+        return cast(View, wrapper)
+
+    return decorator
+
+
+def org_admin_required(view: View) -> View:
+    """Only the organisation's HR administrators; others get the Danish 403 page."""
+    return _guard(is_org_admin, lambda: _("Only HR administrators of the organisation can open this page."))(view)
+
+
+def leader_or_admin_required(view: View) -> View:
+    """Leaders and HR administrators; employees get the Danish 403 page."""
+    return _guard(
+        lambda user: is_org_admin(user) or is_leader(user),
+        lambda: _("Only leaders and HR administrators can open this page."),
+    )(view)

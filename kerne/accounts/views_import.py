@@ -1,0 +1,208 @@
+"""The HR org-chart import in the browser: upload → preview → apply (background job) → result.
+
+Only the organisation's HR administrators (kerne.accounts.policy.org_admin_required). Every import
+is looked up inside the user's own organisation; another organisation's import answers 403.
+The work itself is in kerne.organisation.hr_sync; these views only parse input and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kerne.accounts.policy import org_admin_required, organisation_of
+from kerne.organisation.hr_import import FIELD_ORDER, ColumnMapping
+from kerne.organisation.hr_sync import (
+    KINDS,
+    UNIT_KINDS,
+    ImportNotStartable,
+    kind_labels,
+    org_import_get,
+    org_import_list,
+    org_import_start,
+    org_import_upload,
+)
+from kerne.organisation.models import Organisation, OrgImport
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# Status 286 tells htmx to stop polling (the job has finished).
+STOP_POLLING = 286
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("HR file (CSV)"),
+        allow_empty_file=True,  # the import itself says "the file is empty", with the same words everywhere
+        help_text=gettext_lazy("The export from the HR or payroll system, separated by semicolons or commas."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Encoding"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect automatically")),
+            ("utf-8", "UTF-8"),
+            ("cp1252", "Windows-1252"),
+            ("utf-16", "UTF-16"),
+        ],
+    )
+    delimiter = forms.ChoiceField(
+        label=gettext_lazy("Separator"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Detect automatically")),
+            (";", gettext_lazy("Semicolon (;)")),
+            (",", gettext_lazy("Comma (,)")),
+            ("\t", gettext_lazy("Tab")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Tie help texts and errors to their inputs for screen readers.
+        for name, field in self.fields.items():
+            described = [f"id_{name}-error"] if self.errors.get(name) else []
+            if field.help_text:
+                described.append(f"id_{name}-help")
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+            if self.errors.get(name):
+                field.widget.attrs["aria-invalid"] = "true"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (at most %(size)s MB).") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+def _organisation(request: HttpRequest) -> Organisation:
+    organisation = organisation_of(request.user)
+    if organisation is None:  # org_admin_required already guarantees one; this keeps the type honest
+        raise PermissionDenied
+    return organisation
+
+
+def _import(request: HttpRequest, pk: int) -> OrgImport:
+    try:
+        return org_import_get(organisation=_organisation(request), pk=pk)
+    except OrgImport.DoesNotExist as exc:
+        raise PermissionDenied(_("This import does not belong to your organisation.")) from exc
+
+
+def _crumbs(*items: tuple[str | None, str]) -> list[tuple[str | None, str]]:
+    return [(reverse("home"), _("Front page")), *items]
+
+
+@org_admin_required
+def import_list_view(request: HttpRequest) -> HttpResponse:
+    """The upload form and the organisation's earlier imports."""
+    organisation = _organisation(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        org_import = org_import_upload(
+            organisation=organisation,
+            data=upload.read(),
+            filename=upload.name,
+            actor=request.user,
+            encoding=form.cleaned_data["encoding"],
+            delimiter=form.cleaned_data["delimiter"],
+        )
+        return redirect("org_import:detail", pk=org_import.pk)
+    mapping = ColumnMapping()
+    context = {
+        "form": form,
+        "imports": org_import_list(organisation=organisation),
+        "organisation": organisation,
+        "columns": [(mapping.label(name), getattr(mapping, name)[1:]) for name in FIELD_ORDER],
+        "crumbs": _crumbs((None, _("Import org chart"))),
+    }
+    return render(request, "organisation/import_list.html", context, status=400 if form.errors else 200)
+
+
+def _sections(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    labels = kind_labels()
+    counts = summary.get("counts", {})
+    return [
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "count": counts.get(kind, 0),
+            "entries": summary.get(kind, []),
+            "people": kind in KINDS,
+        }
+        for kind in (*KINDS, *UNIT_KINDS)
+    ]
+
+
+@org_admin_required
+def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview (difference and errors), the progress of the job, or the result."""
+    org_import = _import(request, pk)
+    summary = org_import.plan_summary or {}
+    context = {
+        "org_import": org_import,
+        "summary": summary,
+        "sections": _sections(summary),
+        "problems": summary.get("problems", []),
+        "problem_count": summary.get("problem_count", 0),
+        "has_changes": any(summary.get("counts", {}).values()),
+        "crumbs": _crumbs(
+            (reverse("org_import:list"), _("Import org chart")),
+            (None, org_import.filename),
+        ),
+        **_progress_context(org_import),
+    }
+    return render(request, "organisation/import_detail.html", context)
+
+
+@org_admin_required
+@require_POST
+def import_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the background job that applies a previewed import."""
+    org_import = _import(request, pk)
+    try:
+        org_import_start(org_import=org_import, actor=request.user)
+    except ImportNotStartable as exc:
+        messages.error(request, str(exc))
+    return redirect("org_import:detail", pk=org_import.pk)
+
+
+def _progress_context(org_import: OrgImport) -> dict[str, Any]:
+    total = org_import.progress_total
+    done = min(org_import.progress_done, total)
+    percent = round(100 * done / total) if total else 0
+    if org_import.status != OrgImport.Status.RUNNING:
+        phase = ""
+    elif not total or done < total / 3:
+        phase = _("Reading the file")
+    elif done < 2 * total / 3:
+        phase = _("Checking and comparing with the organisation")
+    else:
+        phase = _("Saving the changes")
+    return {"done": done, "total": total, "percent": percent, "phase": phase}
+
+
+@org_admin_required
+def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress partial that the running page polls every second."""
+    org_import = _import(request, pk)
+    finished = org_import.status != OrgImport.Status.RUNNING
+    return render(
+        request,
+        "organisation/_import_progress.html",
+        {"org_import": org_import, **_progress_context(org_import)},
+        status=STOP_POLLING if finished else 200,
+    )

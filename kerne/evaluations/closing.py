@@ -1,0 +1,289 @@
+"""Closing a round: the results snapshot, then cutting every link between raters and answers.
+
+The snapshot is computed by one aggregate query (answers counted per leader, group, statement and
+value) and folded in Python into SubjectResult rows, with the anonymity rules of
+kerne.evaluations.rules applied. After that:
+- unsubmitted drafts are deleted (nobody chose to send them);
+- responses and comments lose their invitation/response links and their timestamps;
+- invitations forget whether they were answered.
+So no table ties a rater to an answer, and the order of rows tells nothing (responses have
+random ids). Raw answers stay until the round's retention period ends (purge_raw_answers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kerne.core.audit import audit_record
+from kerne.evaluations import rules
+from kerne.evaluations.models import (
+    ALL_OTHERS,
+    NAMED_GROUPS,
+    POOLED,
+    Answer,
+    Comment,
+    Invitation,
+    InvitationStatus,
+    RaterGroup,
+    Response,
+    ResponseRate,
+    Round,
+    RoundQuestion,
+    RoundStatus,
+    SubjectResult,
+)
+
+# (subject id, group key) → question id → vector
+Counts = dict[tuple[int, str], dict[int, rules.Vector]]
+# A group's answers folded: statement vectors by question id (as text), node vectors by node key.
+Folded = tuple[dict[str, rules.Vector], dict[str, rules.Vector]]
+
+
+def _aggregation_sql() -> str:
+    answer, response, group = Answer._meta.db_table, Response._meta.db_table, RaterGroup._meta.db_table
+    cases = ", ".join(f"SUM(CASE WHEN a.value = {v} THEN 1 ELSE 0 END)" for v in range(rules.VECTOR_SIZE))
+    return (
+        f"SELECT r.subject_id, g.key, a.question_id, {cases} FROM {answer} a "  # noqa: S608 - table names only
+        f"JOIN {response} r ON r.id = a.response_id JOIN {group} g ON g.id = r.group_id "
+        f"WHERE r.round_id = %s AND r.submitted GROUP BY r.subject_id, g.key, a.question_id"
+    )
+
+
+def answer_counts(round_: Round) -> Counts:
+    """One query: submitted answers counted per leader, group, statement and value."""
+    counts: Counts = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(_aggregation_sql(), [round_.pk])
+        for subject_id, group_key, question_id, *vector in cursor.fetchall():
+            counts[(subject_id, group_key)][question_id] = vector
+    return counts
+
+
+def raw_sql_counts(round_: Round) -> int:
+    """The same aggregation with nothing done to its rows: the database's own limit, for the benchmark."""
+    with connection.cursor() as cursor:
+        cursor.execute(_aggregation_sql(), [round_.pk])
+        return len(cursor.fetchall())
+
+
+def respondent_counts(round_: Round) -> dict[tuple[int, str], int]:
+    rows = (
+        Response.objects.filter(round=round_, submitted=True)
+        .values_list("subject_id", "group__key")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(s, g): n for s, g, n in rows}
+
+
+def _add(target: rules.Vector, vector: rules.Vector) -> None:
+    # Unrolled: this runs a few million times when a large round closes.
+    target[0] += vector[0]
+    target[1] += vector[1]
+    target[2] += vector[2]
+    target[3] += vector[3]
+    target[4] += vector[4]
+    target[5] += vector[5]
+
+
+def _fold_group(vectors: dict[int, rules.Vector], places: dict[int, tuple[str, tuple[str, ...]]]) -> Folded:
+    """One group's answers: statement vectors (by question id, as text) and node vectors (by node key)."""
+    statements: dict[str, rules.Vector] = {}
+    nodes: dict[str, rules.Vector] = {}
+    for question_id, vector in vectors.items():
+        key, node_keys = places[question_id]
+        statements[key] = list(vector)
+        for node in node_keys:
+            target = nodes.get(node)
+            if target is None:
+                nodes[node] = list(vector)
+            else:
+                _add(target, vector)
+    return statements, nodes
+
+
+def _merge(parts: list[Folded]) -> Folded:
+    """Several groups' folded answers added together (for pooled groups and "alle andre")."""
+    if len(parts) == 1:
+        return parts[0]
+    merged: tuple[dict[str, rules.Vector], dict[str, rules.Vector]] = ({}, {})
+    for part in parts:
+        for source, target in zip(part, merged, strict=True):
+            for key, vector in source.items():
+                existing = target.get(key)
+                if existing is None:
+                    target[key] = list(vector)
+                else:
+                    _add(existing, vector)
+    return merged
+
+
+def build_snapshot(round_: Round) -> tuple[list[SubjectResult], list[ResponseRate]]:
+    places = {
+        q.pk: (str(q.pk), tuple(str(n[0]) for n in q.node_path))
+        for q in RoundQuestion.objects.filter(round=round_).only("id", "node_path")
+    }
+    groups = {g.key: g for g in RaterGroup.objects.filter(round=round_)}
+    minimums = {key: g.min_responses for key, g in groups.items()}
+    counts = answer_counts(round_)
+    respondents = respondent_counts(round_)
+    invited_rows = (
+        # Invited: everyone given a link when the round opened, less addresses that could not be reached.
+        Invitation.objects.filter(round=round_, token_hash__isnull=False)
+        .exclude(status=InvitationStatus.FAILED)
+        .values_list("subject_id", "group__key")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    invited = {(s, g): n for s, g, n in invited_rows}
+    results: list[SubjectResult] = []
+    rates: list[ResponseRate] = []
+    for subject_id in round_.subjects.filter(included=True).values_list("id", flat=True):
+        per_group = {key: respondents.get((subject_id, key), 0) for key in groups}
+        decision = rules.decide_groups(per_group, minimums, NAMED_GROUPS)
+        folded = {
+            key: _fold_group(counts.get((subject_id, key), {}), places) for key in (*decision.shown, *decision.pooled)
+        }
+
+        def result(group_key: str, parts: list[Folded], n: int, subject_id: int = subject_id) -> None:
+            statements, nodes = _merge(parts)
+            results.append(
+                SubjectResult(
+                    round=round_,
+                    subject_id=subject_id,
+                    group_key=group_key,
+                    respondents=n,
+                    statements=statements,
+                    nodes=nodes,
+                )
+            )
+
+        for key in decision.shown:
+            result(key, [folded[key]], per_group[key])
+        if decision.pooled:
+            result(POOLED, [folded[g] for g in decision.pooled], decision.pooled_respondents)
+        others = decision.in_all_others
+        if others:
+            result(ALL_OTHERS, [folded[g] for g in others], sum(per_group[g] for g in others))
+        for key in groups:
+            if not invited.get((subject_id, key)) and not per_group[key]:
+                continue
+            shown = key in decision.shown
+            rates.append(
+                ResponseRate(
+                    round=round_,
+                    subject_id=subject_id,
+                    group_key=key,
+                    invited=invited.get((subject_id, key), 0),
+                    responded=per_group[key] if shown else None,
+                    shown=shown,
+                )
+            )
+        if decision.pooled:
+            rates.append(
+                ResponseRate(
+                    round=round_,
+                    subject_id=subject_id,
+                    group_key=POOLED,
+                    invited=sum(invited.get((subject_id, g), 0) for g in decision.pooled),
+                    responded=decision.pooled_respondents,
+                    shown=True,
+                )
+            )
+    return results, rates
+
+
+@transaction.atomic
+def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
+    """Write the snapshot and cut the links. A closed round cannot be reopened."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.OPEN:
+        raise ValueError("only an open round can be closed")
+    results, rates = build_snapshot(round_)
+    SubjectResult.objects.bulk_create(results, batch_size=500)
+    ResponseRate.objects.bulk_create(rates, batch_size=2000)
+    drafts = Response.objects.filter(round=round_, submitted=False)
+    Comment.objects.filter(response__in=drafts).delete()
+    dropped = drafts.delete()[1].get(Response._meta.label, 0)
+    Response.objects.filter(round=round_).update(invitation=None, saved_at=None)
+    Comment.objects.filter(round=round_).update(response=None)
+    Invitation.objects.filter(round=round_).update(responded=False)
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    summary = {"results": len(results), "drafts_dropped": dropped}
+    audit_record(actor=actor, action="round.closed", obj=round_, organisation=round_.organisation, data=summary)
+    return summary
+
+
+def rounds_due_for_closing(today: dt.date) -> list[Round]:
+    """Open rounds whose closing day has passed (a round stays open through its closing date)."""
+    return list(Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today))
+
+
+@transaction.atomic
+def purge_raw_answers(*, round_: Round, actor: Any) -> int:
+    """Delete the raw answers of a closed round whose retention period has ended. Returns rows deleted."""
+    if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round_.closed_at is None:
+        raise ValueError("only closed rounds lose their raw answers")
+    deleted = Answer.objects.filter(response__round=round_).delete()[0]
+    Response.objects.filter(round=round_).delete()
+    round_.raw_answers_deleted_at = timezone.now()
+    round_.save(update_fields=["raw_answers_deleted_at"])
+    audit_record(
+        actor=actor,
+        action="round.raw_answers_deleted",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"answers": deleted},
+    )
+    return deleted
+
+
+def rounds_due_for_purge(now: dt.datetime) -> list[Round]:
+    due = []
+    for round_ in Round.objects.filter(
+        status__in=[RoundStatus.CLOSED, RoundStatus.PUBLISHED], raw_answers_deleted_at__isnull=True
+    ).exclude(closed_at=None):
+        assert round_.closed_at is not None
+        if round_.closed_at + dt.timedelta(days=round_.retention_days) <= now:
+            due.append(round_)
+    return due
+
+
+@transaction.atomic
+def round_publish(*, round_: Round, actor: Any) -> int:
+    """Release the personal reports to the leaders and their own leaders; tell each leader by e-mail.
+
+    Returns the number of leaders told. Only HR of the organisation, only for a closed round.
+    """
+    from kerne.accounts import policy
+
+    if not policy.is_org_admin(actor) or policy.organisation_of(actor) != round_.organisation:
+        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.CLOSED:
+        raise ValidationError(_("Only a closed round's reports can be released."))
+    round_.status = RoundStatus.PUBLISHED
+    round_.save(update_fields=["status"])
+    subjects = list(round_.subjects.filter(included=True).select_related("person"))
+    audit_record(
+        actor=actor,
+        action="round.published",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"leaders": len(subjects)},
+    )
+    from kerne.evaluations.mail import notify_reports_ready
+
+    ids = [s.pk for s in subjects]
+    transaction.on_commit(lambda: notify_reports_ready(ids))
+    return len(subjects)

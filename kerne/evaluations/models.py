@@ -1,0 +1,356 @@
+"""Evaluation rounds: "ledelse hele vejen rundt".
+
+A Round evaluates Subjects (leaders, frozen at opening) on RoundQuestions (the framework's
+statements, frozen at opening) by raters in RaterGroups, each reached through an Invitation
+with a personal token. A rater's Response holds Answers and Comments. Closing writes the
+results snapshot (SubjectResult, ResponseRate) and cuts every link between invitations and
+responses (DESIGN.md §7).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("In preparation")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Reports released")
+
+
+class GroupKey(models.TextChoices):
+    """The rater groups, each a direction of "ledelse hele vejen rundt"."""
+
+    SELF = "self", _("Self-evaluation")
+    MANAGER = "manager", _("Own leader")
+    PEERS = "peers", _("Fellow leaders")
+    EMPLOYEES = "employees", _("Employees")
+    PARTNERS = "partners", _("Partners")
+
+
+# Derived groups written by closing; never a rater's own group.
+POOLED = "pooled"  # anonymous groups below their minimum, put together
+ALL_OTHERS = "others"  # everyone but the leader ("alle andre")
+
+GROUP_DIRECTIONS = {
+    GroupKey.SELF: "indad",
+    GroupKey.MANAGER: "opad",
+    GroupKey.PEERS: "til-siden",
+    GroupKey.EMPLOYEES: "nedad",
+    GroupKey.PARTNERS: "udad",
+}
+# Self and own leader are shown by name (the questionnaire says so); the others are anonymous.
+NAMED_GROUPS = frozenset({GroupKey.SELF, GroupKey.MANAGER})
+DONT_KNOW = 0  # the value stored for "Ved ikke"
+
+
+class Round(models.Model):
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.PROTECT, related_name="evaluation_rounds"
+    )
+    framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="rounds")
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    opens_on = models.DateField(_("opening date"))
+    closes_on = models.DateField(_("closing date"))
+    # Who is evaluated: units (with everything under them) and org role levels.
+    units = models.ManyToManyField("organisation.Unit", related_name="+", blank=True)
+    role_levels = models.ManyToManyField("organisation.OrgRoleLevel", related_name="+", blank=True)
+    min_months_as_leader = models.PositiveSmallIntegerField(_("months in the position before evaluation"), default=6)
+    min_months_employed = models.PositiveSmallIntegerField(_("months employed before rating"), default=3)
+    scale_labels = models.JSONField(default=list)  # five labels, 1 … 5
+    allow_dont_know = models.BooleanField(_("offer “Don’t know”"), default=True)
+    # Days before the closing date on which reminders go to those who have not answered.
+    reminder_days = models.JSONField(default=list)
+    # Who sees which report, decided before the round opens (the leader and own leader always).
+    report_to_hr = models.BooleanField(_("HR sees the personal reports"), default=True)
+    report_levels_above = models.PositiveSmallIntegerField(
+        _("levels above the own leader who see the report"), default=0
+    )
+    retention_days = models.PositiveIntegerField(_("days raw answers are kept after closing"), default=30)
+    # Top-level framework areas (node keys) that get a comment field.
+    comment_areas = models.JSONField(default=list, blank=True)
+    # Rater changes a leader makes are approved by "hr" or by the leader's own "manager".
+    approval_by = models.CharField(max_length=10, default="hr")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    raw_answers_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RaterGroup(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="groups")
+    key = models.CharField(max_length=12, choices=GroupKey.choices)
+    enabled = models.BooleanField(default=True)
+    # Fewest responses for the group's scores to be shown on their own (DESIGN.md §7).
+    min_responses = models.PositiveSmallIntegerField()
+    max_raters = models.PositiveSmallIntegerField(default=0, help_text="0: no limit")
+
+    class Meta:
+        ordering = ["round", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "key"], name="ratergroup_unique")]
+
+    def __str__(self) -> str:
+        return self.get_key_display()
+
+    @property
+    def named(self) -> bool:
+        return self.key in NAMED_GROUPS
+
+
+class RoundQuestion(models.Model):
+    """A statement as it was when the round opened. Answers point here, not to the framework."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
+    key = models.CharField(max_length=200)  # the statement's stable key (own statements: "egne-…")
+    # The statement's place in the framework: node keys and names from the top down.
+    node_path = models.JSONField(default=list)
+    role_level_key = models.CharField(max_length=80, blank=True)  # "": shared by every level
+    text = models.TextField()
+    about_text = models.TextField(blank=True)
+    self_text = models.TextField(blank=True)
+    perspective = models.CharField(max_length=20, blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["round", "position"]
+        constraints = [models.UniqueConstraint(fields=["round", "key"], name="roundquestion_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def area_key(self) -> str:
+        return str(self.node_path[0][0]) if self.node_path else ""
+
+
+class OwnStatement(models.Model):
+    """A statement HR adds to this round only, shown under a framework area or on its own."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="own_statements")
+    text = models.TextField()
+    area_key = models.CharField(max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["round", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Subject(models.Model):
+    """A leader evaluated in a round. Unit, role level and manager are frozen when added."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="subjects")
+    person = models.ForeignKey("organisation.Person", on_delete=models.PROTECT, related_name="evaluations")
+    name = models.CharField(max_length=200)
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(max_length=200)
+    org_role_level = models.ForeignKey("organisation.OrgRoleLevel", on_delete=models.PROTECT, related_name="+")
+    # The framework's role level for this leader ("": only the shared statements apply).
+    framework_role_level = models.CharField(max_length=80, blank=True)
+    manager = models.ForeignKey(
+        "organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manager_name = models.CharField(max_length=200, blank=True)
+    included = models.BooleanField(default=True)
+    excluded_reason = models.CharField(max_length=200, blank=True)
+    raters_approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "unit_name", "name"]
+        constraints = [models.UniqueConstraint(fields=["round", "person"], name="subject_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvitationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be delivered")
+
+
+class Invitation(models.Model):
+    """One rater asked about one leader. The token is stored only as its SHA-256."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="invitations")
+    group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="invitations")
+    person = models.ForeignKey("organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PROPOSED)
+    token_salt = models.CharField(max_length=32, blank=True)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_on = models.DateField(null=True, blank=True)
+    delivery_error = models.CharField(max_length=300, blank=True)
+    # Whether the rater has submitted; used for reminders and counts, cleared at closing.
+    responded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["round", "subject", "group", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "email"], name="invitation_one_per_rater"),
+        ]
+        indexes = [models.Index(fields=["round", "status", "responded"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.subject}"
+
+
+class RaterChange(models.Model):
+    """A leader's request to add or remove a rater, waiting for HR or the own leader."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("Add")
+        REMOVE = "remove", _("Remove")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="rater_changes")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="+")
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    reason = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["subject", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Response(models.Model):
+    """A rater's answers about one leader. Random ids: their order tells nothing.
+
+    `invitation` ties the response to its rater only while the round is open, so a draft can
+    be continued and a second submit recognised; closing sets it to NULL and clears the times.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="responses")
+    group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="responses")
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
+    submitted = models.BooleanField(default=False)
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "submitted"])]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(RoundQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.PositiveSmallIntegerField()  # 1 … 5, or 0 for "Ved ikke"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
+            models.CheckConstraint(condition=Q(value__lte=5), name="answer_value_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.value}"
+
+
+class Comment(models.Model):
+    """A free-text comment on one top-level area, kept apart from the rest of the response.
+
+    The link to the response exists only while the round is open (to keep drafts); closing cuts it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="comments")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="comments")
+    area_key = models.CharField(max_length=80)
+    text = models.TextField()
+    from_self = models.BooleanField(default=False)
+    response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "area_key"], condition=Q(response__isnull=False), name="comment_one_per_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SubjectResult(models.Model):
+    """The snapshot for one leader and one (shown) group: written once at closing, never changed.
+
+    `statements` maps a RoundQuestion id (as text) → [count of "Ved ikke", count of 1, …, count of 5];
+    `nodes` maps node key → the same over every answer under that node. Groups below their minimum
+    are not here: they are pooled (POOLED) or left out, and ALL_OTHERS holds only shown groups.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="results")
+    group_key = models.CharField(max_length=12)
+    respondents = models.PositiveIntegerField()
+    statements = models.JSONField(default=dict)
+    nodes = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject", "group_key"], name="subjectresult_unique")]
+        indexes = [models.Index(fields=["round", "group_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}/{self.group_key}"
+
+
+class ResponseRate(models.Model):
+    """Invited and answered per leader and group at closing; `responded` is empty below the minimum."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="response_rates")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="response_rates")
+    group_key = models.CharField(max_length=12)
+    invited = models.PositiveIntegerField()
+    responded = models.PositiveIntegerField(null=True)
+    shown = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject", "group_key"], name="responserate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}/{self.group_key}: {self.responded}/{self.invited}"

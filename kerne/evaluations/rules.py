@@ -1,0 +1,90 @@
+"""Pure rules of an evaluation: anonymity at closing and the arithmetic of answer counts.
+
+A *vector* counts one statement's (or node's) answers: [don't know, 1, 2, 3, 4, 5]. Means,
+spreads and merges are computed from counts, so aggregates combine exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+VECTOR_SIZE = 6  # index 0: "Ved ikke"; 1 … 5: the scale
+
+Vector = list[int]
+
+
+def empty() -> Vector:
+    return [0] * VECTOR_SIZE
+
+
+def add_into(target: Vector, other: Iterable[int]) -> None:
+    for index, value in enumerate(other):
+        target[index] += value
+
+
+def scored(vector: Vector) -> int:
+    """Answers on the scale (not "Ved ikke")."""
+    return sum(vector[1:])
+
+
+def mean(vector: Vector) -> float | None:
+    n = scored(vector)
+    if n == 0:
+        return None
+    return sum(value * vector[value] for value in range(1, VECTOR_SIZE)) / n
+
+
+def spread(vector: Vector) -> float | None:
+    """Population standard deviation of the scored answers."""
+    n = scored(vector)
+    if n == 0:
+        return None
+    m = mean(vector)
+    assert m is not None
+    return math.sqrt(sum(vector[value] * (value - m) ** 2 for value in range(1, VECTOR_SIZE)) / n)
+
+
+@dataclass(frozen=True)
+class GroupDecision:
+    shown: tuple[str, ...]  # groups whose results are shown on their own
+    pooled: tuple[str, ...]  # anonymous groups below their minimum, shown together as one group
+    suppressed: tuple[str, ...]  # groups with answers that are shown nowhere
+    pooled_respondents: int
+
+    @property
+    def in_all_others(self) -> tuple[str, ...]:
+        """Groups that make up "alle andre": only what is shown, so nothing can be subtracted out."""
+        return tuple(g for g in (*self.shown, *self.pooled) if g != "self")
+
+
+def decide_groups(respondents: Mapping[str, int], minimums: Mapping[str, int], named: Iterable[str]) -> GroupDecision:
+    """Which groups of one leader's raters may be shown (DESIGN.md §7).
+
+    Named groups (self, own leader) are shown when anyone answered. An anonymous group is shown
+    alone when it reaches its minimum. Anonymous groups below their minimum are pooled; the pool is
+    shown when it reaches the highest minimum among its members, else its answers are shown nowhere
+    (not even inside "alle andre", which would let them be derived by subtraction).
+    """
+    named = set(named)
+    shown: list[str] = []
+    below: list[str] = []
+    for group, count in respondents.items():
+        if count <= 0:
+            continue
+        if group in named or count >= minimums.get(group, 1):
+            shown.append(group)
+        else:
+            below.append(group)
+    pooled_count = sum(respondents[g] for g in below)
+    if below and pooled_count >= max(minimums.get(g, 1) for g in below):
+        return GroupDecision(tuple(shown), tuple(below), (), pooled_count)
+    return GroupDecision(tuple(shown), (), tuple(below), 0)
+
+
+def shown_count(count: int | None, minimum: int) -> int | None:
+    """A response count as it may be shown while a round runs: hidden below the group's minimum."""
+    if count is None or count < minimum:
+        return None
+    return count

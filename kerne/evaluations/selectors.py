@@ -1,0 +1,753 @@
+"""Reads for the evaluation pages, scoped by the viewer, each in a fixed number of queries.
+
+Who may see what:
+- HR administrators see every round of their own organisation (``rounds_for``, ``round_for``).
+- A leader sees their own evaluation (``my_evaluations``) and, through ``subject_for``, its raters
+  while it is prepared and its response rate (counts only) while it runs.
+- The own leader sees the raters of the leaders they approve changes for (the round's
+  ``approval_by`` is "manager"), and ``approvals_for`` lists the changes waiting for them.
+
+Response rates show counts only, never content. A group's answered count is shown only when it has
+reached its minimum (``rules.shown_count``); the named groups (self, own leader) are shown as they
+are. Totals are built so that no hidden count can be found by subtracting the shown ones from them
+(``safe_total``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kerne.accounts import policy
+from kerne.evaluations import phrasing, rules, services
+from kerne.evaluations.models import (
+    NAMED_GROUPS,
+    POOLED,
+    GroupKey,
+    Invitation,
+    InvitationStatus,
+    RaterChange,
+    RaterGroup,
+    ResponseRate,
+    Round,
+    RoundQuestion,
+    RoundStatus,
+    Subject,
+)
+from kerne.evaluations.questionnaire import AreaBlock, applies_to, by_area, framework_questions
+from kerne.frameworks.models import Node
+from kerne.organisation.models import Person, Position
+from kerne.organisation.selectors import scope_organisation_id
+
+PAGE_SIZE = 50
+
+
+def _organisation_id(viewer: Any) -> int | None:
+    return scope_organisation_id(viewer) if getattr(viewer, "is_active", True) else None
+
+
+# --- counts that may be shown ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One leader × rater group while the round runs (or as the snapshot kept it)."""
+
+    group_key: str
+    invited: int
+    answered: int | None  # None: below the group's minimum, not shown
+    minimum: int
+
+    @property
+    def hidden(self) -> bool:
+        return self.answered is None
+
+
+@dataclass(frozen=True)
+class Total:
+    invited: int
+    answered: int
+    exact: bool  # False: "at least `answered`" (the rest is in groups below their minimum)
+    waiting: int = 0  # invitations not sent yet
+    failed: int = 0  # invitations that could not be delivered
+
+    @property
+    def percent(self) -> int | None:
+        if not self.invited or not self.exact:
+            return None
+        return round(100 * self.answered / self.invited)
+
+
+def shown_cell(group_key: str, invited: int, answered: int, minimum: int) -> Cell:
+    """The cell as it may be shown: named groups as they are, the others only from their minimum."""
+    if group_key in NAMED_GROUPS:
+        return Cell(group_key, invited, answered, 0)
+    return Cell(group_key, invited, rules.shown_count(answered, minimum), minimum)
+
+
+def safe_total(rows: Iterable[tuple[int, int, int, bool]]) -> tuple[int, int, bool]:
+    """(invited, answered, exact) over (invited, answered, minimum, shown) rows. Pure.
+
+    The hidden rows' answers are counted in only when together they reach the highest minimum
+    among them, as closing pools groups below their minimum (rules.decide_groups). Otherwise the
+    total counts the shown rows only and says "at least": subtracting the shown counts from it
+    then gives nothing away.
+    """
+    invited = shown = hidden = 0
+    threshold = 0
+    any_hidden = False
+    for row_invited, answered, minimum, is_shown in rows:
+        invited += row_invited
+        if is_shown:
+            shown += answered
+        else:
+            any_hidden = True
+            hidden += answered
+            threshold = max(threshold, minimum)
+    exact = not any_hidden or hidden >= threshold
+    return invited, shown + (hidden if exact else 0), exact
+
+
+# --- HR: the rounds ------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundRow:
+    round: Round
+    leaders: int
+    invitations: int
+    total: Total | None  # None while the round is prepared
+
+
+def _count_in_round(queryset: QuerySet[Any]) -> Coalesce:
+    counted = queryset.filter(round=OuterRef("pk")).order_by().values("round").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def rounds_for(viewer: Any) -> list[RoundRow]:
+    """HR's list of their organisation's rounds with leaders, invitations and answers (4 queries)."""
+    organisation_id = _organisation_id(viewer)
+    if organisation_id is None or not policy.is_org_admin(viewer):
+        return []
+    rounds = list(
+        Round.objects.filter(organisation_id=organisation_id)
+        .select_related("framework")
+        .annotate(
+            leader_count=_count_in_round(Subject.objects.filter(included=True)),
+            invitation_count=_count_in_round(Invitation.objects.all()),
+        )
+    )
+    running = [r.pk for r in rounds if r.status == RoundStatus.OPEN]
+    closed = [r.pk for r in rounds if r.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED)]
+    totals: dict[int, Total] = {}
+    if running:
+        totals.update(_running_totals(running))
+    if closed:
+        totals.update(_closed_totals(closed))
+    return [
+        RoundRow(
+            round=r,
+            leaders=r.leader_count,
+            invitations=r.invitation_count,
+            total=totals.get(r.pk),
+        )
+        for r in rounds
+    ]
+
+
+def _minimums(round_ids: list[int]) -> dict[tuple[int, str], int]:
+    return {
+        (round_id, key): minimum
+        for round_id, key, minimum in RaterGroup.objects.filter(round_id__in=round_ids).values_list(
+            "round_id", "key", "min_responses"
+        )
+    }
+
+
+def _live_counts(invitations: QuerySet[Invitation]) -> QuerySet[Any]:
+    """Invited (delivered), answered, waiting and failed per round, leader and group: one query."""
+    return (
+        invitations.values("round_id", "subject_id", "group__key")
+        .annotate(
+            invited=Count("pk", filter=Q(status=InvitationStatus.SENT)),
+            answered=Count("pk", filter=Q(status=InvitationStatus.SENT, responded=True)),
+            waiting=Count("pk", filter=Q(status=InvitationStatus.PROPOSED)),
+            failed=Count("pk", filter=Q(status=InvitationStatus.FAILED)),
+        )
+        .order_by()
+    )
+
+
+def _total_from_live(rows: list[dict[str, Any]], minimums: dict[tuple[int, str], int]) -> Total:
+    cells = []
+    for row in rows:
+        cell = shown_cell(
+            row["group__key"], row["invited"], row["answered"], minimums[(row["round_id"], row["group__key"])]
+        )
+        cells.append((row["invited"], row["answered"], cell.minimum, not cell.hidden))
+    invited, answered, exact = safe_total(cells)
+    return Total(
+        invited=invited,
+        answered=answered,
+        exact=exact,
+        waiting=sum(r["waiting"] for r in rows),
+        failed=sum(r["failed"] for r in rows),
+    )
+
+
+def _running_totals(round_ids: list[int]) -> dict[int, Total]:
+    minimums = _minimums(round_ids)
+    by_round: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _live_counts(Invitation.objects.filter(round_id__in=round_ids)):
+        by_round[row["round_id"]].append(row)
+    return {round_id: _total_from_live(rows, minimums) for round_id, rows in by_round.items()}
+
+
+def _total_from_snapshot(rates: list[ResponseRate]) -> Total:
+    """Invited and answered as the snapshot shows them: suppressed groups are counted only as invited."""
+    pooled_subjects = {r.subject_id for r in rates if r.group_key == POOLED}
+    invited = sum(r.invited for r in rates if r.group_key != POOLED)
+    answered = sum(r.responded or 0 for r in rates)
+    suppressed = any(
+        r.responded is None and r.group_key not in NAMED_GROUPS and r.subject_id not in pooled_subjects for r in rates
+    )
+    return Total(invited=invited, answered=answered, exact=not suppressed)
+
+
+def _closed_totals(round_ids: list[int]) -> dict[int, Total]:
+    by_round: dict[int, list[ResponseRate]] = defaultdict(list)
+    for rate in ResponseRate.objects.filter(round_id__in=round_ids).only(
+        "round_id", "subject_id", "group_key", "invited", "responded"
+    ):
+        by_round[rate.round_id].append(rate)
+    return {round_id: _total_from_snapshot(rates) for round_id, rates in by_round.items()}
+
+
+def round_for(viewer: Any, pk: int) -> Round:
+    """A round of the viewer's organisation, for HR. Round.DoesNotExist for anything else (→ 404)."""
+    organisation_id = _organisation_id(viewer)
+    if organisation_id is None or not policy.is_org_admin(viewer):
+        raise Round.DoesNotExist
+    return Round.objects.select_related("framework", "organisation").get(pk=pk, organisation_id=organisation_id)
+
+
+@dataclass
+class RoundSetup:
+    """What HR chose for a round, in words (for the round page)."""
+
+    units: list[str]
+    role_levels: list[str]
+    groups: list[RaterGroup]
+    comment_areas: list[str]
+    own_statements: list[tuple[str, str]]  # (text, area name)
+
+
+def round_setup(viewer: Any, round_: Round) -> RoundSetup:
+    """The round's settings with names (5 queries)."""
+    areas = dict(Node.objects.filter(framework_id=round_.framework_id, parent__isnull=True).values_list("key", "name"))
+    own_area = _("Own statements")
+    return RoundSetup(
+        units=[u.name for u in round_.units.order_by("path")],
+        role_levels=[level.name for level in round_.role_levels.order_by("rank")],
+        groups=list(round_.groups.all()),
+        comment_areas=[areas.get(key, key) for key in round_.comment_areas],
+        own_statements=[(s.text, areas.get(s.area_key, own_area)) for s in round_.own_statements.all()],
+    )
+
+
+@dataclass
+class Progress:
+    """How far a draft round has come (for the step list)."""
+
+    leaders: int
+    excluded: int
+    invitations: int
+    pending_changes: int
+
+
+def round_progress(viewer: Any, round_: Round) -> Progress:
+    """Counts for the step list (3 queries)."""
+    subjects = round_.subjects.aggregate(
+        n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
+    )
+    return Progress(
+        leaders=subjects["n_included"],
+        excluded=subjects["n_excluded"],
+        invitations=Invitation.objects.filter(round=round_).count(),
+        pending_changes=RaterChange.objects.filter(subject__round=round_, state=RaterChange.State.PENDING).count(),
+    )
+
+
+# --- (a) the leaders -----------------------------------------------------------------------------
+
+
+@dataclass
+class SubjectTable:
+    page: Page[Subject]
+    framework_levels: dict[str, str]  # framework role level key → name
+    included: int
+    excluded: int
+
+
+def subjects_table(viewer: Any, round_: Round, page: Any = 1) -> SubjectTable:
+    """The round's leaders, a page at a time, with the framework level names (4 queries)."""
+    subjects = round_.subjects.select_related("org_role_level").order_by("unit_name", "name", "pk")
+    counts = round_.subjects.aggregate(
+        n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
+    )
+    return SubjectTable(
+        page=Paginator(subjects, PAGE_SIZE).get_page(page),
+        framework_levels=dict(round_.framework.role_levels.values_list("key", "name")),
+        included=counts["n_included"],
+        excluded=counts["n_excluded"],
+    )
+
+
+# --- (b) the raters ------------------------------------------------------------------------------
+
+
+@dataclass
+class RaterBlock:
+    """One leader's raters by group, with the changes waiting for approval."""
+
+    subject: Subject
+    groups: list[tuple[RaterGroup, list[Invitation]]]
+    pending: list[RaterChange]
+    removing: set[int] = field(default_factory=set)  # invitation ids with a pending removal
+
+    @property
+    def count(self) -> int:
+        return sum(len(invitations) for _g, invitations in self.groups)
+
+
+def _blocks(subjects: list[Subject], groups: list[RaterGroup]) -> list[RaterBlock]:
+    ids = [s.pk for s in subjects]
+    invitations: dict[int, dict[int, list[Invitation]]] = defaultdict(lambda: defaultdict(list))
+    for invitation in Invitation.objects.filter(subject_id__in=ids).order_by("group_id", "name", "pk"):
+        invitations[invitation.subject_id][invitation.group_id].append(invitation)
+    pending: dict[int, list[RaterChange]] = defaultdict(list)
+    for change in (
+        RaterChange.objects.filter(subject_id__in=ids, state=RaterChange.State.PENDING)
+        .select_related("requested_by")
+        .order_by("requested_at", "pk")
+    ):
+        pending[change.subject_id].append(change)
+    by_group = {g.pk: g for g in groups}
+    blocks = []
+    for subject in subjects:
+        changes = pending[subject.pk]
+        for change in changes:
+            change.group = by_group[change.group_id]
+        blocks.append(
+            RaterBlock(
+                subject=subject,
+                groups=[
+                    (g, invitations[subject.pk][g.pk]) for g in groups if g.enabled or invitations[subject.pk][g.pk]
+                ],
+                pending=changes,
+                removing={c.invitation_id for c in changes if c.invitation_id},
+            )
+        )
+    return blocks
+
+
+@dataclass
+class RaterTable:
+    page: Page[Subject]
+    blocks: list[RaterBlock]
+    invitations: int
+
+
+def raters_table(viewer: Any, round_: Round, page: Any = 1) -> RaterTable:
+    """Every included leader's raters by group, a page of leaders at a time (6 queries)."""
+    subjects = round_.subjects.filter(included=True).order_by("unit_name", "name", "pk")
+    paged = Paginator(subjects, PAGE_SIZE).get_page(page)
+    groups = list(round_.groups.all())
+    return RaterTable(
+        page=paged,
+        blocks=_blocks(list(paged.object_list), groups),
+        invitations=Invitation.objects.filter(round=round_).count(),
+    )
+
+
+@dataclass(frozen=True)
+class MissingEmail:
+    person: str
+    leader: str
+    group: str
+
+
+def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
+    """People the org chart proposes as raters who have no e-mail address, so get no invitation (2 queries).
+
+    The same rules as services.raters_propose (self, own leader, direct reports employed long
+    enough and not on leave, fellow leaders under the same manager), read from the current org
+    chart; a fellow leader beyond the group's limit may be listed too.
+    """
+    subjects = list(round_.subjects.filter(included=True).values_list("person_id", "manager_id", "name"))
+    if not subjects:
+        return []
+    persons = {p for p, _m, _n in subjects}
+    managers = {m for _p, m, _n in subjects if m}
+    positions = (
+        Position.objects.filter(
+            organisation_id=round_.organisation_id, valid_to__isnull=True, person__active=True, person__email=""
+        )
+        .filter(
+            Q(person_id__in=persons)
+            | Q(manager_id__in=persons)
+            | Q(person_id__in=managers)
+            | Q(manager_id__in=managers, role_level__is_leader=True)
+        )
+        .select_related("person", "role_level")
+    )
+    employed_before = services.months_before(round_.opens_on, round_.min_months_employed)
+    labels = dict(GroupKey.choices)
+    found: list[MissingEmail] = []
+    for position in positions:
+        person = position.person
+        for subject_person, manager, leader in subjects:
+            group = ""
+            if person.pk == subject_person:
+                group = GroupKey.SELF
+            elif person.pk == manager:
+                group = GroupKey.MANAGER
+            elif position.manager_id == subject_person:
+                recent = position.start_date is not None and position.start_date > employed_before
+                group = "" if person.on_leave or recent else GroupKey.EMPLOYEES
+            elif manager and position.manager_id == manager and position.role_level.is_leader:
+                group = GroupKey.PEERS
+            if group:
+                found.append(MissingEmail(person=person.name, leader=leader, group=str(labels[group])))
+    return sorted(found, key=lambda m: (m.leader, m.person))
+
+
+# --- one leader's raters (the leader, HR, the approving own leader) --------------------------------
+
+
+@dataclass
+class SubjectAccess:
+    subject: Subject
+    role: str  # "self", "hr" or "manager"
+
+    @property
+    def may_decide(self) -> bool:
+        return self.role in ("hr", "manager")
+
+
+def subject_for(viewer: Any, pk: int) -> SubjectAccess:
+    """A leader's evaluation as the viewer may see it; Subject.DoesNotExist when they may not (→ 404).
+
+    The leader themselves (who asks for changes), HR of the organisation (who makes them), and the
+    own leader when the round leaves approval to them. A leader who is also HR is treated as the
+    leader here, so their own raters still go through a request.
+    """
+    organisation_id = _organisation_id(viewer)
+    if organisation_id is None:
+        raise Subject.DoesNotExist
+    subject = Subject.objects.select_related("round", "round__framework", "round__organisation", "person").get(
+        pk=pk, round__organisation_id=organisation_id
+    )
+    person = policy.person_of(viewer)
+    if person is not None and person.pk == subject.person_id:
+        return SubjectAccess(subject, "self")
+    if policy.is_org_admin(viewer):
+        return SubjectAccess(subject, "hr")
+    if person is not None and subject.manager_id == person.pk and subject.round.approval_by == "manager":
+        return SubjectAccess(subject, "manager")
+    raise Subject.DoesNotExist
+
+
+@dataclass
+class SubjectRaters:
+    block: RaterBlock
+    decided: list[RaterChange]
+    addable_groups: list[RaterGroup]
+
+
+def subject_raters(viewer: Any, subject: Subject) -> SubjectRaters:
+    """One leader's raters, waiting changes and the last decided ones (4 queries)."""
+    groups = list(subject.round.groups.all())
+    block = _blocks([subject], groups)[0]
+    decided = list(
+        RaterChange.objects.filter(subject=subject)
+        .exclude(state=RaterChange.State.PENDING)
+        .select_related("group")
+        .order_by("-decided_at", "-pk")[:20]
+    )
+    addable = [g for g in groups if g.enabled and g.key not in NAMED_GROUPS]
+    return SubjectRaters(block=block, decided=decided, addable_groups=addable)
+
+
+def colleagues(viewer: Any, subject: Subject, query: str, limit: int = 100) -> list[Person]:
+    """People the viewer may see who could be added as raters, by name (1 query plus the policy's)."""
+    people = (
+        policy.visible_people(viewer)
+        .filter(active=True)
+        .exclude(email="")
+        .exclude(pk=subject.person_id)
+        .order_by("name", "pk")
+    )
+    if query:
+        people = people.filter(name__icontains=query)
+    return list(people[:limit])
+
+
+def my_evaluations(viewer: Any) -> list[Subject]:
+    """The viewer's own evaluations in rounds of their organisation (1 query)."""
+    organisation_id = _organisation_id(viewer)
+    person = policy.person_of(viewer)
+    if organisation_id is None or person is None:
+        return []
+    return list(
+        Subject.objects.filter(person=person, round__organisation_id=organisation_id, included=True)
+        .select_related("round")
+        .order_by("-round__opens_on", "-round_id")
+    )
+
+
+def approvals_for(viewer: Any, round_: Round | None = None) -> list[RaterChange]:
+    """Changes to raters waiting for the viewer: HR's whole organisation, or the own leader's reports
+    in rounds that leave approval to the own leader; optionally in one round only (1 query)."""
+    organisation_id = _organisation_id(viewer)
+    if organisation_id is None:
+        return []
+    changes = RaterChange.objects.filter(
+        state=RaterChange.State.PENDING,
+        subject__round__organisation_id=organisation_id,
+        subject__round__status=RoundStatus.DRAFT,
+    )
+    if round_ is not None:
+        changes = changes.filter(subject__round=round_)
+    if not policy.is_org_admin(viewer):
+        person = policy.person_of(viewer)
+        if person is None:
+            return []
+        changes = changes.filter(subject__manager=person, subject__round__approval_by="manager")
+    return list(
+        changes.select_related("subject", "subject__round", "group", "requested_by").order_by(
+            "subject__round_id", "subject__name", "requested_at", "pk"
+        )
+    )
+
+
+def approval_for(viewer: Any, pk: int) -> RaterChange:
+    """A pending change the viewer may decide; RaterChange.DoesNotExist otherwise (→ 404)."""
+    organisation_id = _organisation_id(viewer)
+    if organisation_id is None:
+        raise RaterChange.DoesNotExist
+    change = RaterChange.objects.select_related("subject", "subject__round", "subject__round__organisation").get(
+        pk=pk, subject__round__organisation_id=organisation_id
+    )
+    person = policy.person_of(viewer)
+    own_leader = (
+        person is not None and change.subject.manager_id == person.pk and change.subject.round.approval_by == "manager"
+    )
+    if not (policy.is_org_admin(viewer) or own_leader):
+        raise RaterChange.DoesNotExist
+    return change
+
+
+# --- (c) preview -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewArea:
+    block: AreaBlock
+    texts: list[str]
+    comment: bool
+
+
+@dataclass
+class Preview:
+    subject: Subject
+    group: RaterGroup
+    areas: list[PreviewArea]
+    total: int
+    minutes: int
+
+    @property
+    def is_self(self) -> bool:
+        return self.group.key == GroupKey.SELF
+
+
+def _questions(round_: Round) -> list[Any]:
+    """The round's questions: frozen once open, else as they would be frozen now (no rows written)."""
+    if round_.status != RoundStatus.DRAFT:
+        return list(RoundQuestion.objects.filter(round=round_).order_by("position"))
+    return framework_questions(round_.framework, round_.own_statements.all(), own_area_name=_("Own statements"))
+
+
+def preview(viewer: Any, round_: Round, subject: Subject, group: RaterGroup) -> Preview:
+    """The questionnaire one kind of rater will see about one leader, worded as on the real form.
+
+    Uses the same phrasing as kerne.evaluations.answering.questionnaire and creates nothing: no
+    questions, no invitations, no tokens (3 queries).
+    """
+    questions = [q for q in _questions(round_) if applies_to(q, subject.framework_role_level)]
+    is_self = group.key == GroupKey.SELF
+    comment_keys = set(round_.comment_areas)
+    areas = [
+        PreviewArea(
+            block=block,
+            texts=[
+                phrasing.in_first_person(q.text, override=q.self_text)
+                if is_self
+                else phrasing.about_leader(q.text, subject.name, override=q.about_text)
+                for q in block.questions
+            ],
+            comment=block.key in comment_keys,
+        )
+        for block in by_area(questions)
+    ]
+    return Preview(
+        subject=subject,
+        group=group,
+        areas=areas,
+        total=len(questions),
+        minutes=phrasing.minutes_to_answer(len(questions), sum(1 for a in areas if a.comment)),
+    )
+
+
+def invitations_by_group(viewer: Any, round_: Round) -> list[tuple[RaterGroup, int]]:
+    """How many invitations go out (or went out) in each group (2 queries)."""
+    counts = dict(Invitation.objects.filter(round=round_).values_list("group_id").annotate(n=Count("pk")).order_by())
+    return [(g, counts.get(g.pk, 0)) for g in round_.groups.all() if g.enabled or counts.get(g.pk)]
+
+
+# --- the response rate -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    minimum: int  # 0 for the named groups
+
+
+@dataclass
+class RateRow:
+    subject: Subject
+    cells: list[Cell | None]  # in the order of the table's columns; None: nobody invited
+
+
+@dataclass
+class RateTable:
+    columns: list[Column]
+    page: Page[Subject]
+    rows: list[RateRow]
+    total: Total
+
+
+def _columns(groups: list[RaterGroup]) -> list[Column]:
+    return [Column(g.key, g.get_key_display(), 0 if g.named else g.min_responses) for g in groups if g.enabled]
+
+
+def response_rates(viewer: Any, round_: Round, page: Any = 1) -> RateTable:
+    """Invited and answered per leader and group (counts only, suppressed below the minimum), a page
+    of leaders at a time, with the round's total (4 queries: groups, the page's count and rows, the counts).
+
+    While the round runs the counts are live; once closed they come from the snapshot (ResponseRate).
+    """
+    groups = list(round_.groups.all())
+    subjects = round_.subjects.filter(included=True).order_by("unit_name", "name", "pk")
+    paged = Paginator(subjects, PAGE_SIZE).get_page(page)
+    if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        return _snapshot_rates(round_, groups, paged)
+    minimums = {g.key: g.min_responses for g in groups}
+    live = list(_live_counts(Invitation.objects.filter(round=round_)))
+    on_page = {s.pk for s in paged.object_list}
+    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
+    for row in live:
+        if row["subject_id"] in on_page and (row["invited"] or row["answered"]):
+            key = row["group__key"]
+            cells[row["subject_id"]][key] = shown_cell(key, row["invited"], row["answered"], minimums[key])
+    columns = _columns(groups)
+    return RateTable(
+        columns=columns,
+        page=paged,
+        rows=[RateRow(subject=s, cells=[cells[s.pk].get(c.key) for c in columns]) for s in paged.object_list],
+        total=_total_from_live(live, {(round_.pk, k): m for k, m in minimums.items()}),
+    )
+
+
+def _snapshot_cell(rate: ResponseRate, minimum: int) -> Cell:
+    """A snapshot row as a cell. A named group is left out of the snapshot only when nobody answered."""
+    if rate.group_key in NAMED_GROUPS:
+        return Cell(rate.group_key, rate.invited, rate.responded or 0, 0)
+    return Cell(rate.group_key, rate.invited, rate.responded, minimum)
+
+
+def _snapshot_rates(round_: Round, groups: list[RaterGroup], paged: Page[Subject]) -> RateTable:
+    columns = _columns(groups)
+    rates = list(ResponseRate.objects.filter(round=round_))
+    if any(r.group_key == POOLED for r in rates):
+        pooled_minimum = max((c.minimum for c in columns), default=0)
+        columns.append(Column(POOLED, _("Groups below their minimum, together"), pooled_minimum))
+    minimums = {c.key: c.minimum for c in columns}
+    on_page = {s.pk for s in paged.object_list}
+    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
+    for rate in rates:
+        if rate.subject_id in on_page:
+            cells[rate.subject_id][rate.group_key] = _snapshot_cell(rate, minimums.get(rate.group_key, 0))
+    return RateTable(
+        columns=columns,
+        page=paged,
+        rows=[RateRow(subject=s, cells=[cells[s.pk].get(c.key) for c in columns]) for s in paged.object_list],
+        total=_total_from_snapshot(rates),
+    )
+
+
+def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | None]]:
+    """One leader's response rate by group, with the same suppression (2 queries)."""
+    round_ = subject.round
+    columns = _columns(list(round_.groups.all()))
+    if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        rates = {r.group_key: r for r in ResponseRate.objects.filter(subject=subject)}
+        if POOLED in rates:
+            pooled_minimum = max((c.minimum for c in columns), default=0)
+            columns.append(Column(POOLED, _("Groups below their minimum, together"), pooled_minimum))
+        return [(c, _snapshot_cell(rates[c.key], c.minimum) if c.key in rates else None) for c in columns]
+    counts = {
+        row["group__key"]: row
+        for row in _live_counts(Invitation.objects.filter(subject=subject))
+        if row["invited"] or row["answered"]
+    }
+    return [
+        (
+            c,
+            shown_cell(c.key, counts[c.key]["invited"], counts[c.key]["answered"], c.minimum)
+            if c.key in counts
+            else None,
+        )
+        for c in columns
+    ]
+
+
+# --- the open round: undeliverable addresses and reminders -----------------------------------------
+
+
+def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
+    """Invitations that could not be delivered, with the error (1 query)."""
+    return list(
+        Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED, responded=False)
+        .select_related("subject", "group")
+        .order_by("subject__name", "name", "pk")
+    )
+
+
+def invitation_for(viewer: Any, round_: Round, pk: int) -> Invitation:
+    return Invitation.objects.select_related("round", "round__organisation").get(pk=pk, round=round_)
+
+
+def reminder_count(viewer: Any, round_: Round) -> int:
+    """How many raters a reminder sent now would reach (1 query)."""
+    return len(services.reminder_recipients(round_, timezone.localdate()))

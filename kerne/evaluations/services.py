@@ -1,0 +1,735 @@
+"""Writes while a round is prepared and opened: the round, its leaders, their raters.
+
+Answering is in kerne.evaluations.answering, closing in kerne.evaluations.closing, sending mail
+in kerne.evaluations.mail. Every function checks the actor's right through the permission
+policy as well (the views check first, so a refusal here is a second line of defence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kerne.accounts import policy
+from kerne.core.audit import audit_record
+from kerne.evaluations import tokens
+from kerne.evaluations.models import (
+    NAMED_GROUPS,
+    GroupKey,
+    Invitation,
+    InvitationStatus,
+    OwnStatement,
+    RaterChange,
+    RaterGroup,
+    Round,
+    RoundQuestion,
+    RoundStatus,
+    Subject,
+)
+from kerne.evaluations.questionnaire import framework_questions
+from kerne.frameworks.mapping import suggest_mapping
+from kerne.frameworks.models import Framework, RoleLevelMapping
+from kerne.organisation.models import OrgRoleLevel, Person, Position, Unit
+
+DEFAULT_SCALE = ["Helt uenig", "Uenig", "Hverken enig eller uenig", "Enig", "Helt enig"]
+DEFAULT_REMINDER_DAYS = [3, 0]
+# key: (minimum responses to be shown alone, most raters; 0 = no limit)
+DEFAULT_GROUPS: dict[str, tuple[int, int]] = {
+    GroupKey.SELF: (1, 1),
+    GroupKey.MANAGER: (1, 1),
+    GroupKey.PEERS: (3, 10),
+    GroupKey.EMPLOYEES: (5, 0),
+    GroupKey.PARTNERS: (3, 10),
+}
+
+
+def _require_admin(actor: Any, organisation: Any) -> None:
+    if not policy.is_org_admin(actor) or policy.organisation_of(actor) != organisation:
+        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+
+
+def _require_draft(round_: Round) -> None:
+    """The round (as stored now, not as the caller last saw it) is still being prepared."""
+    status = Round.objects.select_for_update().filter(pk=round_.pk).values_list("status", flat=True).first()
+    if status != RoundStatus.DRAFT:
+        raise ValidationError(_("The round is open or closed; its set-up can no longer change."))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    # The same day of the month, or the month's last day.
+    for candidate in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))
+
+
+# --- the round -------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundSettings:
+    name: str
+    framework: Framework
+    opens_on: dt.date
+    closes_on: dt.date
+    units: list[Unit] = field(default_factory=list)
+    role_levels: list[OrgRoleLevel] = field(default_factory=list)
+    min_months_as_leader: int = 6
+    min_months_employed: int = 3
+    group_minimums: dict[str, int] = field(default_factory=dict)
+    enabled_groups: list[str] = field(default_factory=lambda: [str(k) for k in GroupKey])
+    report_to_hr: bool = True
+    report_levels_above: int = 0
+    retention_days: int = 30
+    comment_areas: list[str] = field(default_factory=list)
+    own_statements: list[tuple[str, str]] = field(default_factory=list)  # (text, area key or "")
+    reminder_days: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDER_DAYS))
+    allow_dont_know: bool = True
+    approval_by: str = "hr"
+
+
+def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, str]:
+    """Field → Danish message for everything wrong with the settings (empty when fine)."""
+    errors: dict[str, str] = {}
+    if not settings.name.strip():
+        errors["name"] = _("Give the round a name.")
+    if settings.closes_on < settings.opens_on:
+        errors["closes_on"] = _("The closing date must be on or after the opening date.")
+    elif settings.closes_on < today:
+        errors["closes_on"] = _("The closing date has passed.")
+    for key, minimum in settings.group_minimums.items():
+        if key in NAMED_GROUPS:
+            continue
+        if minimum < 3:
+            errors[f"min_{key}"] = _("At least 3 responses are needed before a group is shown.")
+    if GroupKey.SELF not in settings.enabled_groups:
+        errors["enabled_groups"] = _("The self-evaluation cannot be left out.")
+    bad_days = [d for d in settings.reminder_days if d < 0 or d > 60]
+    if bad_days:
+        errors["reminder_days"] = _("Reminder days are days before closing, from 0 to 60.")
+    if settings.retention_days > 3650:
+        errors["retention_days"] = _("Raw answers can be kept for at most ten years.")
+    if settings.approval_by not in ("hr", "manager"):
+        errors["approval_by"] = _("Choose who approves changes to raters.")
+    return errors
+
+
+@transaction.atomic
+def round_create(*, organisation: Any, settings: RoundSettings, actor: Any) -> Round:
+    _require_admin(actor, organisation)
+    errors = validate_settings(settings, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    round_ = Round.objects.create(
+        organisation=organisation,
+        framework=settings.framework,
+        name=settings.name.strip(),
+        opens_on=settings.opens_on,
+        closes_on=settings.closes_on,
+        min_months_as_leader=settings.min_months_as_leader,
+        min_months_employed=settings.min_months_employed,
+        scale_labels=list(DEFAULT_SCALE),
+        allow_dont_know=settings.allow_dont_know,
+        reminder_days=sorted(set(settings.reminder_days), reverse=True),
+        report_to_hr=settings.report_to_hr,
+        report_levels_above=settings.report_levels_above,
+        retention_days=settings.retention_days,
+        comment_areas=list(settings.comment_areas),
+        approval_by=settings.approval_by,
+        created_by=actor,
+    )
+    round_.units.set(settings.units)
+    round_.role_levels.set(settings.role_levels)
+    RaterGroup.objects.bulk_create(
+        RaterGroup(
+            round=round_,
+            key=key,
+            enabled=key in settings.enabled_groups,
+            min_responses=settings.group_minimums.get(key, minimum) if key not in NAMED_GROUPS else 1,
+            max_raters=limit,
+        )
+        for key, (minimum, limit) in DEFAULT_GROUPS.items()
+    )
+    OwnStatement.objects.bulk_create(
+        OwnStatement(round=round_, text=text.strip(), area_key=area, position=i)
+        for i, (text, area) in enumerate(settings.own_statements)
+        if text.strip()
+    )
+    audit_record(actor=actor, action="round.created", obj=round_, organisation=organisation)
+    return round_
+
+
+# --- who is evaluated --------------------------------------------------------------------------
+
+
+@dataclass
+class SubjectPlan:
+    added: int = 0
+    excluded_recent: int = 0
+    without_mapping: int = 0
+
+
+def _positions_in_scope(round_: Round) -> list[Position]:
+    positions = Position.objects.filter(
+        organisation=round_.organisation, valid_to__isnull=True, person__active=True, role_level__is_leader=True
+    ).select_related("person", "unit", "role_level", "manager")
+    units = list(round_.units.all())
+    if units:
+        scope = Q()
+        for unit in units:
+            scope |= Q(unit__path__startswith=unit.path)
+        positions = positions.filter(scope)
+    levels = list(round_.role_levels.all())
+    if levels:
+        positions = positions.filter(role_level__in=levels)
+    return list(positions.order_by("unit__path", "person__name"))
+
+
+def framework_levels_for(round_: Round) -> dict[int, str]:
+    """Org role level id → the framework's role level key ("" for shared statements only).
+
+    HR's mapping where set; elsewhere the level with the same name (suggest_mapping).
+    """
+    org_levels = list(OrgRoleLevel.objects.filter(organisation=round_.organisation))
+    framework_levels = list(round_.framework.role_levels.all())
+    suggested = suggest_mapping(org_levels, framework_levels)
+    chosen = {
+        m.org_role_level_id: (m.role_level.key if m.role_level else "")
+        for m in RoleLevelMapping.objects.filter(
+            organisation=round_.organisation, framework=round_.framework
+        ).select_related("role_level")
+    }
+    return {level.pk: chosen.get(level.pk, suggested.get(level.key) or "") for level in org_levels}
+
+
+@transaction.atomic
+def subjects_select(*, round_: Round, actor: Any) -> SubjectPlan:
+    """Put the leaders in the round's units and role levels into the round (again, from scratch).
+
+    Leaders appointed less than `min_months_as_leader` before opening are added but left out,
+    with the reason shown to HR, who may include them.
+    """
+    _require_admin(actor, round_.organisation)
+    _require_draft(round_)
+    mapping = framework_levels_for(round_)
+    cutoff = months_before(round_.opens_on, round_.min_months_as_leader)
+    round_.subjects.all().delete()
+    plan = SubjectPlan()
+    subjects = []
+    for position in _positions_in_scope(round_):
+        recent = position.start_date is not None and position.start_date > cutoff
+        framework_level = mapping.get(position.role_level_id, "")
+        plan.without_mapping += 0 if framework_level else 1
+        plan.excluded_recent += 1 if recent else 0
+        subjects.append(
+            Subject(
+                round=round_,
+                person=position.person,
+                name=position.person.name,
+                unit=position.unit,
+                unit_name=position.unit.name,
+                org_role_level=position.role_level,
+                framework_role_level=framework_level,
+                manager=position.manager,
+                manager_name=position.manager.name if position.manager else "",
+                included=not recent,
+                excluded_reason=(
+                    _("Leader for less than %(months)s months") % {"months": round_.min_months_as_leader}
+                    if recent
+                    else ""
+                ),
+            )
+        )
+    Subject.objects.bulk_create(subjects, batch_size=1000)
+    plan.added = len(subjects)
+    audit_record(
+        actor=actor,
+        action="round.subjects_selected",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"subjects": plan.added, "excluded_recent": plan.excluded_recent},
+    )
+    return plan
+
+
+@transaction.atomic
+def subject_set_included(*, subject: Subject, included: bool, actor: Any) -> Subject:
+    _require_admin(actor, subject.round.organisation)
+    _require_draft(subject.round)
+    subject.included = included
+    if included:
+        subject.excluded_reason = ""
+    elif not subject.excluded_reason:
+        subject.excluded_reason = _("Left out by HR")
+    subject.save(update_fields=["included", "excluded_reason"])
+    if not included:
+        subject.invitations.all().delete()
+    audit_record(
+        actor=actor,
+        action="round.subject_included" if included else "round.subject_excluded",
+        obj=subject,
+        organisation=subject.round.organisation,
+    )
+    return subject
+
+
+# --- who rates whom ----------------------------------------------------------------------------
+
+
+@dataclass
+class RaterPlan:
+    invitations: int = 0
+    without_email: list[str] = field(default_factory=list)
+
+
+def _org_snapshot(round_: Round) -> tuple[dict[int, Position], dict[int, list[Position]]]:
+    """Every current position of the organisation, by person and by manager (two lookups, one query)."""
+    by_person: dict[int, Position] = {}
+    by_manager: dict[int, list[Position]] = defaultdict(list)
+    positions = Position.objects.filter(
+        organisation=round_.organisation, valid_to__isnull=True, person__active=True
+    ).select_related("person", "role_level", "unit")
+    for position in positions:
+        by_person[position.person_id] = position
+        if position.manager_id:
+            by_manager[position.manager_id].append(position)
+    return by_person, by_manager
+
+
+@transaction.atomic
+def raters_propose(*, round_: Round, actor: Any) -> RaterPlan:
+    """Propose raters from the org chart for every included leader (replacing earlier proposals).
+
+    Self; own leader; direct reports employed at least `min_months_employed` and not on leave;
+    fellow leaders under the same manager (up to the group's limit, nearest units first).
+    People without an e-mail address cannot be invited and are listed for HR.
+    """
+    _require_admin(actor, round_.organisation)
+    _require_draft(round_)
+    groups = {g.key: g for g in round_.groups.filter(enabled=True)}
+    by_person, by_manager = _org_snapshot(round_)
+    employed_before = months_before(round_.opens_on, round_.min_months_employed)
+    Invitation.objects.filter(round=round_).delete()
+    RaterChange.objects.filter(subject__round=round_).delete()
+    plan = RaterPlan()
+    invitations: list[Invitation] = []
+    for subject in round_.subjects.filter(included=True).select_related("person", "manager"):
+        seen: set[str] = set()
+
+        def invite(group_key: str, person: Person, subject: Subject = subject, seen: set[str] = seen) -> None:
+            group = groups.get(group_key)
+            if group is None:
+                return
+            email = (person.email or "").strip().lower()
+            if not email:
+                plan.without_email.append(f"{person.name} ({subject.name})")
+                return
+            if email in seen:
+                return
+            seen.add(email)
+            invitations.append(
+                Invitation(round=round_, subject=subject, group=group, person=person, name=person.name, email=email)
+            )
+
+        invite(GroupKey.SELF, subject.person)
+        if subject.manager is not None:
+            invite(GroupKey.MANAGER, subject.manager)
+        for report in by_manager.get(subject.person_id, []):
+            if report.person.on_leave:
+                continue
+            if report.start_date is not None and report.start_date > employed_before:
+                continue
+            invite(GroupKey.EMPLOYEES, report.person)
+        if subject.manager_id and GroupKey.PEERS in groups:
+            own = by_person.get(subject.person_id)
+            peers = [
+                p
+                for p in by_manager.get(subject.manager_id, [])
+                if p.person_id != subject.person_id and p.role_level.is_leader
+            ]
+            # Nearest first: same parent unit, then by name; the group's limit caps the list.
+            own_parent = own.unit.parent_id if own else None
+            peers.sort(key=lambda p: (p.unit.parent_id != own_parent, p.person.name))
+            limit = groups[GroupKey.PEERS].max_raters or len(peers)
+            for peer in peers[:limit]:
+                invite(GroupKey.PEERS, peer.person)
+    Invitation.objects.bulk_create(invitations, batch_size=2000)
+    plan.invitations = len(invitations)
+    audit_record(
+        actor=actor,
+        action="round.raters_proposed",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"invitations": plan.invitations, "without_email": len(plan.without_email)},
+    )
+    return plan
+
+
+def _can_request_for(actor: Any, subject: Subject) -> bool:
+    person = policy.person_of(actor)
+    return person is not None and person.pk == subject.person_id
+
+
+def _can_decide_for(actor: Any, subject: Subject) -> bool:
+    if policy.is_org_admin(actor) and policy.organisation_of(actor) == subject.round.organisation:
+        return True
+    person = policy.person_of(actor)
+    return subject.round.approval_by == "manager" and person is not None and person.pk == subject.manager_id
+
+
+def _check_limits(subject: Subject, group: RaterGroup, *, adding: bool) -> None:
+    active = Invitation.objects.filter(subject=subject, group=group).count()
+    pending_adds = RaterChange.objects.filter(
+        subject=subject, group=group, kind=RaterChange.Kind.ADD, state=RaterChange.State.PENDING
+    ).count()
+    pending_removals = RaterChange.objects.filter(
+        subject=subject, group=group, kind=RaterChange.Kind.REMOVE, state=RaterChange.State.PENDING
+    ).count()
+    if adding and group.max_raters and active + pending_adds >= group.max_raters:
+        raise ValidationError(
+            _("%(group)s can have at most %(max)s raters.") % {"group": group, "max": group.max_raters}
+        )
+    if not adding and group.key == GroupKey.EMPLOYEES and active - pending_removals - 1 < group.min_responses:
+        raise ValidationError(
+            _("Removing this rater leaves fewer employees than the %(min)s needed for their answers to be shown.")
+            % {"min": group.min_responses}
+        )
+
+
+@transaction.atomic
+def rater_change_request(
+    *,
+    subject: Subject,
+    kind: str,
+    actor: Any,
+    group_key: str = "",
+    invitation: Invitation | None = None,
+    person: Person | None = None,
+    name: str = "",
+    email: str = "",
+    reason: str = "",
+) -> RaterChange:
+    """The leader asks to add a rater (a person or an outside partner by e-mail) or remove one."""
+    if not (_can_request_for(actor, subject) or _can_decide_for(actor, subject)):
+        raise PermissionDenied(_("You can only change the raters of your own evaluation."))
+    _require_draft(subject.round)
+    if kind == RaterChange.Kind.REMOVE:
+        if invitation is None or invitation.subject_id != subject.pk:
+            raise ValidationError(_("Choose one of the leader's raters to remove."))
+        if invitation.group.key in NAMED_GROUPS:
+            raise ValidationError(_("The self-evaluation and the own leader cannot be removed."))
+        _check_limits(subject, invitation.group, adding=False)
+        change = RaterChange(
+            subject=subject,
+            kind=kind,
+            group=invitation.group,
+            invitation=invitation,
+            person=invitation.person,
+            name=invitation.name,
+            email=invitation.email,
+            reason=reason.strip(),
+            requested_by=actor,
+        )
+    else:
+        group = subject.round.groups.filter(key=group_key, enabled=True).first()
+        if group is None or group.key in NAMED_GROUPS:
+            raise ValidationError(_("Raters can be added as fellow leaders, employees or partners."))
+        if person is not None:
+            if person.organisation_id != subject.round.organisation_id or not person.active:
+                raise ValidationError(_("That person is not in the organisation."))
+            name, email = person.name, person.email
+        email = email.strip().lower()
+        name = name.strip()
+        if not name or not email:
+            raise ValidationError(_("Give the rater's name and e-mail address."))
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationError(_("“%(email)s” is not a valid e-mail address.") % {"email": email}) from exc
+        if email == (subject.person.email or "").lower():
+            raise ValidationError(_("The leader answers the self-evaluation and cannot also be a rater."))
+        if (
+            Invitation.objects.filter(subject=subject, email=email).exists()
+            or RaterChange.objects.filter(
+                subject=subject, email=email, kind=RaterChange.Kind.ADD, state=RaterChange.State.PENDING
+            ).exists()
+        ):
+            raise ValidationError(_("%(email)s is already a rater.") % {"email": email})
+        _check_limits(subject, group, adding=True)
+        change = RaterChange(
+            subject=subject, kind=kind, group=group, person=person, name=name, email=email, reason=reason.strip()
+        )
+        change.requested_by = actor
+    change.save()
+    subject.raters_approved_at = None
+    subject.save(update_fields=["raters_approved_at"])
+    audit_record(
+        actor=actor,
+        action=f"round.rater_{kind}_requested",
+        obj=subject,
+        organisation=subject.round.organisation,
+        data={"group": change.group.key},
+    )
+    return change
+
+
+@transaction.atomic
+def rater_change_decide(*, change: RaterChange, approve: bool, actor: Any) -> RaterChange:
+    subject = change.subject
+    if not _can_decide_for(actor, subject):
+        raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
+    _require_draft(subject.round)
+    if change.state != RaterChange.State.PENDING:
+        raise ValidationError(_("This change has already been decided."))
+    if approve and change.kind == RaterChange.Kind.ADD:
+        Invitation.objects.create(
+            round=subject.round,
+            subject=subject,
+            group=change.group,
+            person=change.person,
+            name=change.name,
+            email=change.email,
+        )
+    elif approve and change.invitation_id:
+        Invitation.objects.filter(pk=change.invitation_id, status=InvitationStatus.PROPOSED).delete()
+    change.state = RaterChange.State.APPROVED if approve else RaterChange.State.REJECTED
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.save(update_fields=["state", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="round.rater_change_approved" if approve else "round.rater_change_rejected",
+        obj=subject,
+        organisation=subject.round.organisation,
+        data={"kind": change.kind, "group": change.group.key},
+    )
+    return change
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+def opening_problems(round_: Round) -> list[str]:
+    """Why the round cannot open yet (Danish sentences); empty when it can."""
+    problems = []
+    if round_.status != RoundStatus.DRAFT:
+        problems.append(_("The round has already been opened."))
+    if round_.closes_on < timezone.localdate():
+        problems.append(_("The closing date has passed."))
+    if not round_.subjects.filter(included=True).exists():
+        problems.append(_("No leaders are included in the round."))
+    elif not Invitation.objects.filter(round=round_).exists():
+        problems.append(_("No raters have been proposed yet."))
+    pending = RaterChange.objects.filter(subject__round=round_, state=RaterChange.State.PENDING).count()
+    if pending:
+        problems.append(_("%(count)s change(s) to raters are waiting for approval.") % {"count": pending})
+    return problems
+
+
+@transaction.atomic
+def round_open(*, round_: Round, actor: Any) -> int:
+    """Freeze the questions, give every rater a link, and queue the invitations. Returns their number."""
+    _require_admin(actor, round_.organisation)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    problems = opening_problems(round_)
+    if problems:
+        raise ValidationError(problems)
+    drafts = framework_questions(round_.framework, round_.own_statements.all(), own_area_name=_("Own statements"))
+    RoundQuestion.objects.bulk_create(
+        RoundQuestion(
+            round=round_,
+            key=d.key,
+            node_path=d.node_path,
+            role_level_key=d.role_level_key,
+            text=d.text,
+            about_text=d.about_text,
+            self_text=d.self_text,
+            perspective=d.perspective,
+            position=i,
+        )
+        for i, d in enumerate(drafts)
+    )
+    invitations = list(Invitation.objects.filter(round=round_).only("id"))
+    for invitation in invitations:
+        invitation.token_salt = tokens.new_salt()
+        invitation.token_hash = tokens.token_hash(tokens.token_for(invitation.token_salt))
+    Invitation.objects.bulk_update(invitations, ["token_salt", "token_hash"], batch_size=2000)
+    round_.status = RoundStatus.OPEN
+    round_.opened_at = timezone.now()
+    round_.save(update_fields=["status", "opened_at"])
+    audit_record(
+        actor=actor,
+        action="round.opened",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"invitations": len(invitations), "questions": len(drafts)},
+    )
+    from kerne.evaluations.mail import queue_invitations
+
+    ids = [i.pk for i in invitations]
+    transaction.on_commit(lambda: queue_invitations(ids))
+    return len(invitations)
+
+
+def invitation_link(invitation: Invitation, base_url: str) -> str:
+    from django.urls import reverse
+
+    return base_url.rstrip("/") + reverse("answer:form", args=[tokens.token_for(invitation.token_salt)])
+
+
+def subjects_without_raters(round_: Round) -> Iterable[Subject]:
+    return round_.subjects.filter(included=True, invitations__isnull=True)
+
+
+# --- HR's direct changes and the open round (added for the web pages) --------------------------
+
+
+@transaction.atomic
+def rater_change_direct(
+    *,
+    subject: Subject,
+    kind: str,
+    actor: Any,
+    group_key: str = "",
+    invitation: Invitation | None = None,
+    person: Person | None = None,
+    name: str = "",
+    email: str = "",
+    reason: str = "",
+) -> RaterChange:
+    """HR (or whoever approves for the leader) adds or removes a rater at once.
+
+    The same checks and limits as a leader's request, recorded as a request approved by the
+    actor in the same step, so the history of changes reads the same either way.
+    """
+    if not _can_decide_for(actor, subject):
+        raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
+    change = rater_change_request(
+        subject=subject,
+        kind=kind,
+        actor=actor,
+        group_key=group_key,
+        invitation=invitation,
+        person=person,
+        name=name,
+        email=email,
+        reason=reason,
+    )
+    return rater_change_settle(change=change, approve=True, actor=actor)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") -> Invitation:
+    """Send an undeliverable invitation again, to a corrected address when one is given.
+
+    Only while the round is open and only for invitations that failed and have not been
+    answered. The invitation is queued (status "proposed") until the mail task has sent it.
+    """
+    from django.core.validators import validate_email
+
+    _require_admin(actor, invitation.round.organisation)
+    locked = (
+        Invitation.objects.select_for_update().select_related("round", "group", "subject__person").get(pk=invitation.pk)
+    )
+    if locked.round.status != RoundStatus.OPEN:
+        raise ValidationError(_("Invitations can be sent again only while the round is open."))
+    if locked.status != InvitationStatus.FAILED or locked.responded:
+        raise ValidationError(_("Only invitations that could not be delivered can be sent again."))
+    address = email.strip().lower()
+    changed = bool(address) and address != locked.email
+    if changed:
+        try:
+            validate_email(address)
+        except ValidationError as exc:
+            raise ValidationError(_("“%(email)s” is not a valid e-mail address.") % {"email": address}) from exc
+        if Invitation.objects.filter(subject=locked.subject, email=address).exists():
+            raise ValidationError(_("%(email)s is already a rater.") % {"email": address})
+        if address == (locked.subject.person.email or "").lower() and locked.group.key != GroupKey.SELF:
+            raise ValidationError(_("The leader answers the self-evaluation and cannot also be a rater."))
+        locked.email = address
+    locked.status = InvitationStatus.PROPOSED
+    locked.delivery_error = ""
+    locked.save(update_fields=["email", "status", "delivery_error"])
+    audit_record(
+        actor=actor,
+        action="round.invitation_resent",
+        obj=locked.round,
+        organisation=locked.round.organisation,
+        data={"invitation": locked.pk, "address_changed": changed},
+    )
+    from kerne.evaluations.mail import queue_invitations
+
+    transaction.on_commit(lambda: queue_invitations([locked.pk]))
+    return locked
+
+
+def reminder_recipients(round_: Round, today: dt.date) -> list[int]:
+    """Invitations a reminder would reach today: delivered, not answered, not reminded today."""
+    return list(
+        Invitation.objects.filter(round=round_, status=InvitationStatus.SENT, responded=False)
+        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def reminders_send_now(*, round_: Round, actor: Any) -> int:
+    """HR sends a reminder now to everyone who has not answered (at most once a day each)."""
+    _require_admin(actor, round_.organisation)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(_("Reminders can be sent only while the round is open."))
+    ids = reminder_recipients(round_, timezone.localdate())
+    audit_record(
+        actor=actor,
+        action="round.reminders_sent",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"reminders": len(ids)},
+    )
+    if ids:
+        from kerne.evaluations.mail import queue_reminders
+
+        transaction.on_commit(lambda: queue_reminders(ids))
+    return len(ids)
+
+
+def round_close_now(*, round_: Round, actor: Any) -> dict[str, int]:
+    """HR closes an open round before its closing date (closing.round_close, with the right checked)."""
+    from kerne.evaluations.closing import round_close
+
+    _require_admin(actor, round_.organisation)
+    try:
+        return round_close(round_=round_, actor=actor)
+    except ValueError as exc:  # not open (any more): closed by someone else, or never opened
+        raise ValidationError(_("Only an open round can be closed.")) from exc
+
+
+@transaction.atomic
+def rater_change_settle(*, change: RaterChange, approve: bool, actor: Any) -> RaterChange:
+    """Approve or reject a change (rater_change_decide), keeping the record of an approved removal.
+
+    RaterChange.invitation cascades on delete, so an approved removal, which deletes the
+    invitation, would delete its own change record (and any earlier request about the same rater)
+    before it is saved. The records are detached from the invitation first; the caller's `change`
+    still carries the invitation, so rater_change_decide deletes it as before.
+    """
+    if approve and change.kind == RaterChange.Kind.REMOVE and change.invitation_id:
+        RaterChange.objects.filter(invitation_id=change.invitation_id).update(invitation=None)
+    return rater_change_decide(change=change, approve=approve, actor=actor)

@@ -1,0 +1,296 @@
+"""The service functions added for the web pages, and the selectors behind them: rights, refusals
+that change nothing, tenancy, and the rule that keeps totals from revealing hidden counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kerne.accounts.tests.factories import UserFactory
+from kerne.core.models import AuditEvent
+from kerne.evaluations import selectors, services
+from kerne.evaluations.models import Invitation, InvitationStatus, RaterChange, Round, RoundStatus, Subject
+from kerne.evaluations.tests.builders import build_org, prepared_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opened(django_capture_on_commit_callbacks):
+    org = build_org()
+    round_ = prepared_round(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(round_=round_, actor=org.hr)
+    round_.refresh_from_db()
+    mail.outbox.clear()
+    return org, round_
+
+
+def snapshot() -> tuple[object, ...]:
+    return (
+        list(Invitation.objects.order_by("pk").values_list("pk", "email", "status", "reminders_sent")),
+        list(RaterChange.objects.order_by("pk").values_list("pk", "state")),
+        list(Round.objects.order_by("pk").values_list("pk", "status")),
+        AuditEvent.objects.count(),
+        len(mail.outbox),
+    )
+
+
+# --- rater_change_direct -----------------------------------------------------------------------------
+
+
+def test_hr_adds_and_removes_a_rater_at_once():
+    org = build_org()
+    round_ = prepared_round(org)
+    subject = round_.subjects.get(person=org.people["l2"])
+    change = services.rater_change_direct(
+        subject=subject, kind="add", group_key="partners", name="Ole", email="Ole@Firma.dk", actor=org.hr
+    )
+    assert (change.state, change.requested_by, change.decided_by) == ("approved", org.hr, org.hr)
+    assert Invitation.objects.get(subject=subject, email="ole@firma.dk").group.key == "partners"
+    peer = Invitation.objects.get(subject=subject, group__key="peers")
+    services.rater_change_direct(subject=subject, kind="remove", invitation=peer, actor=org.hr)
+    assert not Invitation.objects.filter(pk=peer.pk).exists()
+    # The approved removal keeps its record (rater_change_settle).
+    removal = RaterChange.objects.get(kind="remove")
+    assert (removal.state, removal.name, removal.invitation_id) == ("approved", "Lise Leder 1", None)
+    events = AuditEvent.objects.filter(action__startswith="round.rater_").order_by("pk")
+    assert list(events.values_list("action", flat=True)) == [
+        "round.rater_add_requested",
+        "round.rater_change_approved",
+        "round.rater_remove_requested",
+        "round.rater_change_approved",
+    ]
+
+
+def test_a_leader_cannot_change_raters_directly():
+    org = build_org()
+    round_ = prepared_round(org)
+    subject = round_.subjects.get(person=org.people["l2"])
+    actors = (org.user_for("l2"), org.user_for("l1"), build_org(slug="anden").hr)
+    before = snapshot()
+    for actor in actors:
+        with pytest.raises(PermissionDenied):
+            services.rater_change_direct(
+                subject=subject, kind="add", group_key="partners", name="Ole", email="ole@firma.dk", actor=actor
+            )
+    assert snapshot() == before
+
+
+def test_direct_changes_keep_the_limits():
+    org = build_org()
+    round_ = prepared_round(org)
+    subject = round_.subjects.get(person=org.people["l2"])
+    employee = Invitation.objects.filter(subject=subject, group__key="employees").first()
+    before = snapshot()
+    with pytest.raises(ValidationError):
+        services.rater_change_direct(subject=subject, kind="remove", invitation=employee, actor=org.hr)
+    assert snapshot() == before
+
+
+# --- invitation_resend ----------------------------------------------------------------------------------
+
+
+def _fail(invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.FAILED, delivery_error="550")
+
+
+def test_resend_to_a_corrected_address(opened, django_capture_on_commit_callbacks):
+    org, round_ = opened
+    invitation = Invitation.objects.get(round=round_, email="e20@testkommune.dk")
+    _fail(invitation)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation, email=" E20.ny@Testkommune.dk ", actor=org.hr)
+    invitation.refresh_from_db()
+    assert (invitation.email, invitation.status, invitation.delivery_error) == ("e20.ny@testkommune.dk", "sent", "")
+    assert [m.to for m in mail.outbox] == [["e20.ny@testkommune.dk"]]
+    event = AuditEvent.objects.get(action="round.invitation_resent")
+    assert event.data == {"invitation": invitation.pk, "address_changed": True}
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("not-failed", ValidationError),
+        ("bad-address", ValidationError),
+        ("already-a-rater", ValidationError),
+        ("leader", PermissionDenied),
+        ("other-hr", PermissionDenied),
+        ("closed", ValidationError),
+    ],
+)
+def test_resend_refusals_change_nothing(opened, case, error, django_capture_on_commit_callbacks):
+    org, round_ = opened
+    invitation = Invitation.objects.get(round=round_, email="e20@testkommune.dk")
+    if case != "not-failed":
+        _fail(invitation)
+    actor, email = org.hr, ""
+    if case == "bad-address":
+        email = "ikke en adresse"
+    elif case == "already-a-rater":
+        email = "e21@testkommune.dk"
+    elif case == "leader":
+        actor = org.user_for("l2")
+    elif case == "other-hr":
+        actor = build_org(slug="anden").hr
+    elif case == "closed":
+        services.round_close_now(round_=round_, actor=org.hr)
+    before = snapshot()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(error):
+        services.invitation_resend(invitation=invitation, email=email, actor=actor)
+    assert snapshot() == before
+
+
+# --- reminders_send_now ----------------------------------------------------------------------------------
+
+
+def test_reminders_now_reach_only_those_who_have_not_answered_once_a_day(opened, django_capture_on_commit_callbacks):
+    org, round_ = opened
+    Invitation.objects.filter(round=round_, group__key="employees").update(responded=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.reminders_send_now(round_=round_, actor=org.hr)
+    assert count == 9  # 21 invitations, 12 of them employees who answered
+    assert len(mail.outbox) == 9
+    assert selectors.reminder_count(org.hr, round_) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send_now(round_=round_, actor=org.hr) == 0
+    assert len(mail.outbox) == 9
+    assert AuditEvent.objects.filter(action="round.reminders_sent").count() == 2
+
+
+def test_reminders_now_are_refused_for_others_and_outside_an_open_round(opened, django_capture_on_commit_callbacks):
+    org, round_ = opened
+    actors = (org.user_for("l2"), build_org(slug="anden").hr)
+    before = snapshot()
+    for actor in actors:
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
+            services.reminders_send_now(round_=round_, actor=actor)
+    assert snapshot() == before
+    draft = prepared_round(org, name="Kladde")
+    before = snapshot()
+    with pytest.raises(ValidationError):
+        services.reminders_send_now(round_=draft, actor=org.hr)
+    assert snapshot() == before
+
+
+# --- round_close_now ----------------------------------------------------------------------------------------
+
+
+def test_close_now_checks_the_right_and_the_status(opened):
+    org, round_ = opened
+    actors = (org.user_for("chef"), build_org(slug="anden").hr)
+    before = snapshot()
+    for actor in actors:
+        with pytest.raises(PermissionDenied):
+            services.round_close_now(round_=round_, actor=actor)
+    assert snapshot() == before
+    assert services.round_close_now(round_=round_, actor=org.hr) == {"results": 0, "drafts_dropped": 0}
+    assert Round.objects.get(pk=round_.pk).status == RoundStatus.CLOSED
+    with pytest.raises(ValidationError) as caught:
+        services.round_close_now(round_=round_, actor=org.hr)
+    assert caught.value.messages == ["Kun en åben runde kan lukkes."]
+
+
+# --- selectors: tenancy -------------------------------------------------------------------------------------
+
+
+def test_every_selector_keeps_to_the_viewers_organisation():
+    org = build_org()
+    other = build_org(slug="anden")
+    round_ = prepared_round(org)
+    subject = round_.subjects.get(person=org.people["l2"])
+    change = services.rater_change_request(
+        subject=subject, kind="add", group_key="partners", name="P", email="p@x.dk", actor=org.user_for("l2")
+    )
+    assert [r.round for r in selectors.rounds_for(org.hr)] == [round_]
+    assert selectors.rounds_for(other.hr) == []
+    with pytest.raises(Round.DoesNotExist):
+        selectors.round_for(other.hr, round_.pk)
+    with pytest.raises(Round.DoesNotExist):
+        selectors.round_for(org.user_for("l2"), round_.pk)  # a leader is not HR
+    with pytest.raises(Subject.DoesNotExist):
+        selectors.subject_for(other.hr, subject.pk)
+    with pytest.raises(RaterChange.DoesNotExist):
+        selectors.approval_for(other.hr, change.pk)
+    assert selectors.approvals_for(other.hr) == []
+    assert selectors.approvals_for(org.hr) == [change]
+    assert selectors.approvals_for(org.user_for("chef")) == []  # HR approves in this round
+    assert [s.pk for s in selectors.my_evaluations(org.user_for("l2"))] == [subject.pk]
+    assert selectors.my_evaluations(UserFactory(organisation=other.organisation, person=other.people["l2"])) == []
+    found = selectors.colleagues(other.hr, subject, "Medarbejder 2")
+    assert {p.organisation_id for p in found} == {other.organisation.pk}
+    assert {p.name for p in selectors.colleagues(org.user_for("l2"), subject, "")} == {
+        f"Medarbejder 2-{n}" for n in range(5)
+    }
+
+
+def test_a_leader_who_is_also_hr_goes_through_a_request_for_their_own_raters():
+    org = build_org()
+    round_ = prepared_round(org)
+    subject = round_.subjects.get(person=org.people["l2"])
+    leader = org.user_for("l2")
+    leader.is_org_admin = True
+    leader.save(update_fields=["is_org_admin"])
+    assert selectors.subject_for(leader, subject.pk).role == "self"
+    other = round_.subjects.get(person=org.people["l1"])
+    assert selectors.subject_for(leader, other.pk).role == "hr"
+
+
+def test_raters_without_email_follow_the_proposal_rules():
+    org = build_org()
+    round_ = prepared_round(org)
+    for person in (org.employees["l2"][0], org.employees["l1"][4], org.people["chef"]):
+        person.email = ""
+        person.save(update_fields=["email"])
+    missing = selectors.raters_without_email(org.hr, round_)
+    # The employee on leave (l1's 4th) would not be proposed anyway; the chef is missing three times.
+    assert [(m.person, m.leader, m.group) for m in missing] == [
+        ("Carsten Chef", "Carsten Chef", "Selvevaluering"),
+        ("Carsten Chef", "Dorte Direktør", "Medarbejdere"),
+        ("Carsten Chef", "Lise Leder 1", "Egen leder"),
+        ("Carsten Chef", "Lise Leder 2", "Egen leder"),
+        ("Medarbejder 2-0", "Lise Leder 2", "Medarbejdere"),
+    ]
+
+
+# --- the total that reveals nothing ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([(5, 5, 5, True), (1, 1, 0, True)], (6, 6, True)),  # nothing hidden: exact
+        ([(5, 5, 5, True), (4, 2, 5, False)], (9, 5, False)),  # one hidden group: never counted in
+        ([(5, 5, 5, True), (4, 0, 5, False), (3, 0, 3, False)], (12, 5, False)),  # hidden zeros stay hidden
+        ([(5, 5, 5, True), (4, 4, 5, False), (3, 1, 3, False)], (12, 10, True)),  # hidden together reach 5
+        ([(5, 5, 5, True), (4, 3, 5, False), (3, 1, 3, False)], (12, 5, False)),  # 4 < highest minimum 5
+    ],
+)
+def test_safe_total(rows, expected):
+    assert selectors.safe_total(rows) == expected
+
+
+def test_named_groups_show_their_count_and_the_others_only_from_their_minimum():
+    assert selectors.shown_cell("self", 1, 0, 1).answered == 0
+    assert selectors.shown_cell("manager", 1, 1, 1).answered == 1
+    assert selectors.shown_cell("employees", 6, 4, 5).answered is None
+    assert selectors.shown_cell("employees", 6, 5, 5).answered == 5
+    assert selectors.shown_cell("peers", 3, 0, 3).hidden is True
+
+
+def test_approving_a_removal_through_the_lead_service_loses_the_change_record():
+    """Why rater_change_settle exists: rater_change_decide alone fails on an approved removal."""
+    from django.db import DatabaseError, transaction
+
+    org = build_org()
+    round_ = prepared_round(org)
+    subject = round_.subjects.get(person=org.people["l2"])
+    peer = Invitation.objects.get(subject=subject, group__key="peers")
+    change = services.rater_change_request(subject=subject, kind="remove", invitation=peer, actor=org.user_for("l2"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        services.rater_change_decide(change=change, approve=True, actor=org.hr)
+    assert Invitation.objects.filter(pk=peer.pk).exists()
+    services.rater_change_settle(change=RaterChange.objects.get(pk=change.pk), approve=True, actor=org.hr)
+    assert not Invitation.objects.filter(pk=peer.pk).exists()
+    assert RaterChange.objects.get(pk=change.pk).state == "approved"

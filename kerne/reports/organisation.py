@@ -1,0 +1,385 @@
+"""The organisation's picture of a round: units, role levels, statements, perspectives.
+
+Built from the snapshot only. Every figure goes through one complementary-suppression pass over
+all cells the report can show for this viewer (kerne.reports.suppression), so no figure below the
+minimums can be shown or derived by subtracting one from another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kerne.evaluations import rules
+from kerne.evaluations.models import (
+    ALL_OTHERS,
+    POOLED,
+    GroupKey,
+    ResponseRate,
+    Round,
+    RoundQuestion,
+    Subject,
+    SubjectResult,
+)
+from kerne.frameworks.models import Perspective
+from kerne.organisation.models import OrgRoleLevel, Unit
+from kerne.reports.figures import EMPTY, Figure, figure
+from kerne.reports.suppression import Atom, Rule, Table, suppress
+
+# The views the organisation report offers: everyone but the leaders themselves, or employees only.
+VIEWS = (ALL_OTHERS, GroupKey.EMPLOYEES)
+ANONYMOUS_GROUPS = (GroupKey.PEERS, GroupKey.EMPLOYEES, GroupKey.PARTNERS, POOLED)
+MIN_LEADERS = 3  # a figure covers at least three leaders: no one's personal report shows through
+LEADER_COUNT_MIN = 3  # "n leaders have this as a development need" is shown from three
+
+
+@dataclass
+class Cell:
+    key: tuple[str, str, Any]  # (view, "unit"|"role"|"all", id)
+    atoms: list[int]
+    vectors: dict[str, list[int]]  # node key → summed vector
+    statements: dict[str, list[int]] = field(default_factory=dict)
+    leaders: int = 0
+    respondents: int = 0
+    invited: int = 0
+    hidden: bool = False
+
+    def node(self, key: str) -> Figure:
+        return EMPTY if self.hidden else figure(self.vectors.get(key))
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    depth: int
+    cells: dict[str, Cell]  # by view
+
+
+@dataclass
+class OrgReport:
+    round: Round
+    scope: list[Unit]
+    areas: list[tuple[str, str, str]]  # key, name, perspective
+    competencies: list[tuple[str, str, str]]  # key, name, area key
+    units: list[UnitRow]
+    roles: list[tuple[OrgRoleLevel, dict[str, Cell]]]
+    total: dict[str, Cell]
+    statements: list[tuple[str, str, str, Figure]]  # key, text, area name, figure
+    needs: list[dict[str, Any]]
+    perspectives: list[tuple[str, str, Figure]]
+    previous_total: Cell | None
+    previous_round: Round | None
+    subjects: int
+    min_respondents: int
+
+    @property
+    def strongest(self) -> list[tuple[str, str, str, Figure]]:
+        return self.statements[:5]
+
+    @property
+    def weakest(self) -> list[tuple[str, str, str, Figure]]:
+        return list(reversed(self.statements[-5:]))
+
+
+def _in_scope(subject_unit_path: str, scope: Sequence[Unit]) -> bool:
+    return not scope or any(subject_unit_path.startswith(u.path) for u in scope)
+
+
+def _load(
+    round_: Round, scope: Sequence[Unit], *, with_statements: bool
+) -> tuple[list[Any], dict[int, dict[str, Any]]]:
+    subjects = [
+        s
+        for s in Subject.objects.filter(round=round_, included=True).select_related("unit", "org_role_level")
+        if _in_scope(s.unit.path, scope)
+    ]
+    ids = [s.pk for s in subjects]
+    fields = ["subject_id", "group_key", "respondents", "nodes"] + (["statements"] if with_statements else [])
+    groups = [ALL_OTHERS, *ANONYMOUS_GROUPS, GroupKey.MANAGER]
+    results: dict[int, dict[str, Any]] = defaultdict(dict)
+    for result in SubjectResult.objects.filter(round=round_, subject_id__in=ids, group_key__in=groups).only(*fields):
+        results[result.subject_id][result.group_key] = result
+    return subjects, results
+
+
+def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
+    """The whole report for `scope` (empty: the whole organisation)."""
+    subjects, results = _load(round_, scope, with_statements=True)
+    minimum = min((g.min_responses for g in round_.groups.all() if g.key in ANONYMOUS_GROUPS), default=5)
+    rule = Rule(min_leaders=MIN_LEADERS, min_respondents=max(minimum, 5))
+
+    # Atoms: one leader's answers from one group that "alle andre" is made of.
+    atoms: list[Atom] = []
+    atom_vectors: list[dict[str, list[int]]] = []
+    atom_statements: list[dict[str, list[int]]] = []
+    atom_subject: list[int] = []
+    atoms_of: dict[int, dict[str, int]] = defaultdict(dict)
+    for subject in subjects:
+        for group, result in results.get(subject.pk, {}).items():
+            if group == ALL_OTHERS:
+                continue
+            atoms_of[subject.pk][group] = len(atoms)
+            atoms.append(Atom(subject.pk, result.respondents))
+            atom_subject.append(subject.pk)
+            atom_vectors.append(result.nodes)
+            atom_statements.append(result.statements)
+
+    def members(subject_list: Sequence[Any], view: str) -> list[int]:
+        out = []
+        for subject in subject_list:
+            for group, index in atoms_of.get(subject.pk, {}).items():
+                if view == ALL_OTHERS or group == view:
+                    out.append(index)
+        return out
+
+    units = _scope_units(round_, scope, subjects)
+    subjects_under: dict[int, list[Any]] = {u.pk: [] for u in units}
+    for subject in subjects:
+        for unit_id in _ancestor_ids(subject.unit.path):
+            if unit_id in subjects_under:
+                subjects_under[unit_id].append(subject)
+    role_levels = sorted({s.org_role_level for s in subjects}, key=lambda r: r.rank)
+    cells: dict[tuple[str, str, Any], list[int]] = {}
+    families: list[tuple[Any, list[Any]]] = []
+    for view in VIEWS:
+        cells[(view, "all", None)] = members(subjects, view)
+        for unit in units:
+            cells[(view, "unit", unit.pk)] = members(subjects_under[unit.pk], view)
+        for unit in units:
+            children = [(view, "unit", c.pk) for c in units if c.parent_id == unit.pk]
+            if children:
+                families.append(((view, "unit", unit.pk), children))
+        for level in role_levels:
+            cells[(view, "role", level.pk)] = members([s for s in subjects if s.org_role_level_id == level.pk], view)
+        families.append(((view, "all", None), [(view, "role", level.pk) for level in role_levels]))
+        tops = [u for u in units if not any(u.parent_id == p.pk for p in units)]
+        families.append(((view, "all", None), [(view, "unit", u.pk) for u in tops]))
+    hidden = _suppressed(round_, scope, atoms, cells, families, rule)
+
+    invited = _invited(round_, subjects)
+    built: dict[tuple[str, str, Any], Cell] = {}
+    for key, atom_list in cells.items():
+        vectors: dict[str, list[int]] = {}
+        for index in atom_list:
+            for node, vector in atom_vectors[index].items():
+                target = vectors.get(node)
+                if target is None:
+                    vectors[node] = list(vector)
+                else:
+                    rules.add_into(target, vector)
+        leaders = {atom_subject[i] for i in atom_list}
+        built[key] = Cell(
+            key=key,
+            atoms=atom_list,
+            vectors=vectors,
+            leaders=len(leaders),
+            respondents=sum(atoms[i].respondents for i in atom_list),
+            invited=sum(invited.get(s, 0) for s in leaders) if key[0] == ALL_OTHERS else 0,
+            hidden=key in hidden,
+        )
+    total = {view: built[(view, "all", None)] for view in VIEWS}
+    statements_total = total[ALL_OTHERS]
+    if not statements_total.hidden:
+        for index in statements_total.atoms:
+            for statement_key, vector in atom_statements[index].items():
+                target = statements_total.statements.get(statement_key)
+                if target is None:
+                    statements_total.statements[statement_key] = list(vector)
+                else:
+                    rules.add_into(target, vector)
+    areas, competencies, texts = _structure(round_)
+    previous = _previous(round_, scope, rule)
+    statements = sorted(
+        (
+            (key, texts[key][0], texts[key][1], figure(vector))
+            for key, vector in statements_total.statements.items()
+            if key in texts and rules.scored(vector)
+        ),
+        key=lambda row: (-(row[3].mean or 0), row[0]),
+    )
+    return OrgReport(
+        round=round_,
+        scope=list(scope),
+        areas=areas,
+        competencies=competencies,
+        units=[UnitRow(u, u.depth, {view: built[(view, "unit", u.pk)] for view in VIEWS}) for u in units],
+        roles=[(level, {view: built[(view, "role", level.pk)] for view in VIEWS}) for level in role_levels],
+        total=total,
+        statements=statements,
+        needs=_development_needs(competencies, statements_total, subjects, results),
+        perspectives=_perspectives(areas, statements_total),
+        previous_total=previous[1] if previous else None,
+        previous_round=previous[0] if previous else None,
+        subjects=len(subjects),
+        min_respondents=rule.min_respondents,
+    )
+
+
+def _previous(round_: Round, scope: Sequence[Unit], rule: Rule) -> tuple[Round, Cell] | None:
+    """The same scope's "alle andre" figures in the organisation's previous closed round, if safe."""
+    from kerne.evaluations.models import RoundStatus
+
+    if round_.closed_at is None:
+        return None
+    earlier = (
+        Round.objects.filter(
+            organisation=round_.organisation,
+            status__in=[RoundStatus.CLOSED, RoundStatus.PUBLISHED],
+            closed_at__lt=round_.closed_at,
+        )
+        .order_by("-closed_at")
+        .first()
+    )
+    if earlier is None:
+        return None
+    subjects, results = _load(earlier, scope, with_statements=False)
+    vectors: dict[str, list[int]] = {}
+    respondents = 0
+    leaders = 0
+    for subject in subjects:
+        others = results.get(subject.pk, {}).get(ALL_OTHERS)
+        if others is None:
+            continue
+        leaders += 1
+        respondents += others.respondents
+        for node, vector in others.nodes.items():
+            target = vectors.get(node)
+            if target is None:
+                vectors[node] = list(vector)
+            else:
+                rules.add_into(target, vector)
+    safe = leaders >= rule.min_leaders and respondents >= rule.min_respondents
+    cell = Cell(
+        key=(ALL_OTHERS, "previous", earlier.pk),
+        atoms=[],
+        vectors=vectors,
+        leaders=leaders,
+        respondents=respondents,
+        hidden=not safe,
+    )
+    return earlier, cell
+
+
+def _suppressed(
+    round_: Round,
+    scope: Sequence[Unit],
+    atoms: list[Atom],
+    cells: dict[Any, list[int]],
+    families: list[tuple[Any, list[Any]]],
+    rule: Rule,
+) -> set[Any]:
+    """The hidden cells; cached, since a closed round's snapshot never changes."""
+    cache_key = f"kerne:org-suppression:{round_.pk}:{','.join(str(u.pk) for u in scope)}:{len(atoms)}"
+    hidden = cache.get(cache_key)
+    if hidden is None:
+        hidden = suppress(Table(atoms, cells), rule, families)
+        cache.set(cache_key, hidden, 60 * 60 * 24)
+    return set(hidden)
+
+
+def _scope_units(round_: Round, scope: Sequence[Unit], subjects: Sequence[Any]) -> list[Unit]:
+    """The units in scope that have evaluated leaders at or under them, in tree order."""
+    units = Unit.objects.filter(organisation=round_.organisation)
+    if scope:
+        condition = Q()
+        for unit in scope:
+            condition |= Q(path__startswith=unit.path)
+        units = units.filter(condition)
+    wanted = {unit_id for s in subjects for unit_id in _ancestor_ids(s.unit.path)}
+    return list(units.filter(pk__in=wanted).order_by("path"))
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    """The unit ids in a materialised path "/12/45/78/": the unit and everything above it."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _invited(round_: Round, subjects: Sequence[Any]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for subject_id, invited in (
+        ResponseRate.objects.filter(round=round_, subject_id__in=[s.pk for s in subjects])
+        .exclude(group_key__in=[GroupKey.SELF, POOLED])
+        .values_list("subject_id", "invited")
+    ):
+        counts[subject_id] += invited
+    return counts
+
+
+def _structure(
+    round_: Round,
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], dict[str, tuple[str, str]]]:
+    areas: dict[str, tuple[str, str, str]] = {}
+    competencies: dict[str, tuple[str, str, str]] = {}
+    texts: dict[str, tuple[str, str]] = {}
+    for question in (
+        RoundQuestion.objects.filter(round=round_).order_by("position").only("id", "text", "node_path", "perspective")
+    ):
+        area_key, area_name = question.node_path[0]
+        areas.setdefault(area_key, (area_key, area_name, question.perspective))
+        if len(question.node_path) > 1:
+            key, name = question.node_path[1]
+            competencies.setdefault(key, (key, name, area_key))
+        texts[str(question.pk)] = (question.text, area_name)
+    return list(areas.values()), list(competencies.values()), texts
+
+
+def _development_needs(
+    competencies: list[tuple[str, str, str]], total: Cell, subjects: Sequence[Any], results: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Competencies ranked from the lowest, with how many leaders have it among their three weakest."""
+    if total.hidden or not competencies:
+        return []
+    weakest_count: dict[str, int] = defaultdict(int)
+    for subject in subjects:
+        others = results.get(subject.pk, {}).get(ALL_OTHERS)
+        if others is None:
+            continue
+        means = [
+            (rules.mean(others.nodes.get(key, [])) if others.nodes.get(key) else None, key)
+            for key, _n, _a in competencies
+        ]
+        ranked = sorted((m, k) for m, k in means if m is not None)
+        for _mean, key in ranked[:3]:
+            weakest_count[key] += 1
+    needs: list[tuple[float, float, dict[str, Any]]] = []
+    for key, name, area in competencies:
+        fig = total.node(key)
+        if fig.mean is None:
+            continue
+        count = weakest_count.get(key, 0)
+        need = {
+            "key": key,
+            "name": name,
+            "area": area,
+            "figure": fig,
+            "leaders": count if count >= LEADER_COUNT_MIN else None,
+        }
+        needs.append((fig.mean, -fig.low_share, need))
+    return [need for _mean, _low, need in sorted(needs, key=lambda n: (n[0], n[1]))[:8]]
+
+
+def _perspectives(areas: list[tuple[str, str, str]], total: Cell) -> list[tuple[str, str, Figure]]:
+    from kerne.reports.figures import combined
+
+    out = []
+    for perspective in Perspective:
+        keys = [key for key, _name, p in areas if p == perspective.value]
+        if keys:
+            out.append(
+                (
+                    perspective.value,
+                    str(perspective.label),
+                    EMPTY if total.hidden else combined(total.vectors.get(k) for k in keys),
+                )
+            )
+    return out
+
+
+def view_label(view: str) -> str:
+    return _("Everyone else") if view == ALL_OTHERS else _("Employees")

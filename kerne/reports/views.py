@@ -1,0 +1,182 @@
+"""Report pages: the leader's own report (HTML, PDF), the organisation's picture, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kerne.accounts import policy
+from kerne.core.audit import audit_record
+from kerne.core.pdf import pdf_response, render_pdf
+from kerne.evaluations.closing import round_publish
+from kerne.evaluations.models import ALL_OTHERS, Round, RoundStatus, Subject
+from kerne.reports import access, exports, services
+from kerne.reports.models import PdfBatch
+from kerne.reports.organisation import VIEWS, build_org_report
+from kerne.reports.personal import load_personal_report
+from kerne.reports.presenters import heat_class, org_context, personal_context
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports this user may open: their own, their employees', and (HR) every round's."""
+    organisation = policy.organisation_of(request.user)
+    person = policy.person_of(request.user)
+    ready = [RoundStatus.CLOSED, RoundStatus.PUBLISHED]
+    subjects = Subject.objects.none()
+    if person is not None:
+        subjects = (
+            Subject.objects.filter(round__organisation=organisation, round__status=RoundStatus.PUBLISHED, included=True)
+            .filter(Q(person=person) | Q(manager=person))
+            .select_related("round", "unit")
+            .order_by("-round__closed_at", "name")
+        )
+    rounds = (
+        Round.objects.filter(organisation=organisation, status__in=ready).order_by("-closed_at")
+        if policy.is_org_admin(request.user) or policy.is_leader(request.user)
+        else Round.objects.none()
+    )
+    return render(request, "reports/list.html", {"subjects": subjects, "rounds": rounds, "person": person})
+
+
+def _subject_for(request: HttpRequest, subject_id: int) -> tuple[Subject, str]:
+    subject = (
+        Subject.objects.select_related(
+            "round", "round__organisation", "round__framework", "unit", "org_role_level", "manager"
+        )
+        .filter(pk=subject_id)
+        .first()
+    )
+    if subject is None:
+        raise Http404
+    reason = access.personal_report_reason(request.user, subject)
+    if reason is None:
+        # Another organisation's report does not exist for this user; in their own, it is forbidden.
+        if policy.organisation_of(request.user) != subject.round.organisation:
+            raise Http404
+        raise PermissionDenied(_("You may not see this leader's report."))
+    return subject, reason
+
+
+@login_required
+def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject, reason = _subject_for(request, subject_id)
+    report = load_personal_report(subject)
+    services.report_view_record(actor=request.user, subject=subject, kind="html", reason=reason)
+    return render(request, "reports/personal.html", {**personal_context(report), "reason": reason})
+
+
+@login_required
+def personal_report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject, reason = _subject_for(request, subject_id)
+    report = load_personal_report(subject)
+    services.report_view_record(actor=request.user, subject=subject, kind="pdf", reason=reason)
+    pdf = render_pdf("reports/personal_pdf.html", personal_context(report), request=request)
+    return pdf_response(pdf, f"{slugify(subject.name)}-{slugify(subject.round.name)}.pdf")
+
+
+def _round_for(request: HttpRequest, round_id: int) -> tuple[Round, list[Any]]:
+    round_ = get_object_or_404(Round.objects.select_related("framework", "organisation"), pk=round_id)
+    if policy.organisation_of(request.user) != round_.organisation:
+        raise Http404
+    scope = access.org_report_scope(request.user, round_)
+    if scope is None:
+        raise PermissionDenied(_("You may not see this round's organisation report."))
+    return round_, scope
+
+
+def _view(request: HttpRequest) -> str:
+    view = request.GET.get("visning", ALL_OTHERS)
+    return view if view in VIEWS else ALL_OTHERS
+
+
+@login_required
+def org_report(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_, scope = _round_for(request, round_id)
+    view = _view(request)
+    report = build_org_report(round_, scope)
+    context = org_context(report, view)
+    context["heat_class"] = heat_class
+    context["is_admin"] = policy.is_org_admin(request.user)
+    if context["is_admin"]:
+        context["subjects"] = round_.subjects.filter(included=True).select_related("unit").order_by("unit_name", "name")
+        context["batch"] = PdfBatch.objects.filter(round=round_).first()
+    return render(request, "reports/organisation.html", context)
+
+
+@login_required
+def org_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    round_, scope = _round_for(request, round_id)
+    report = build_org_report(round_, scope)
+    rows = exports.org_rows(report)
+    name = f"{slugify(round_.name)}-organisation"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerows(rows)
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx(report, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    raise Http404
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_, _scope = _round_for(request, round_id)
+    try:
+        count = round_publish(round_=round_, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reports:organisation", round_id=round_.pk)
+    messages.success(
+        request, _("The reports are released. %(count)s leaders have been told by e-mail.") % {"count": count}
+    )
+    return redirect("reports:organisation", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def pdf_batch_start(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_, _scope = _round_for(request, round_id)
+    services.pdf_batch_create(round_=round_, actor=request.user)
+    return redirect("reports:organisation", round_id=round_.pk)
+
+
+@login_required
+def pdf_batch_status(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = get_object_or_404(PdfBatch.objects.select_related("round"), pk=batch_id)
+    _round_for(request, batch.round_id)
+    if not policy.is_org_admin(request.user):
+        raise PermissionDenied
+    return render(request, "reports/_batch.html", {"batch": batch})
+
+
+@login_required
+def pdf_batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
+    batch = get_object_or_404(PdfBatch.objects.select_related("round", "round__organisation"), pk=batch_id)
+    _round_for(request, batch.round_id)
+    if not policy.is_org_admin(request.user) or batch.status != PdfBatch.Status.DONE:
+        raise PermissionDenied
+    audit_record(
+        actor=request.user, action="report.pdf_batch_downloaded", obj=batch.round, organisation=batch.round.organisation
+    )
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=(batch.file.name or "").rsplit("/", 1)[-1])
