@@ -122,3 +122,11 @@ def live_frameworks(transactional_db: None, seed_specs: tuple[Any, ...]) -> dict
     from kerne.frameworks.services import framework_import
 
     return {spec.slug: framework_import(spec=spec, actor="test").framework for spec in seed_specs}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (rate limits, cached reports keyed by database ids)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -173,7 +173,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("KERNE_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -226,8 +226,9 @@ _cache_url = env("KERNE_CACHE_URL")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
 else:
-    # One process (bin/run, tests): a per-process cache is enough for rate limits.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne"}}
+    # Without Redis: a table in the database, shared by the web server and the task worker
+    # (rate limits, and reports prepared in the background). `manage.py createcachetable` makes it.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_cache"}}
 
 # Rater links: wrong tokens per client address, and requests per valid link.
 KERNE_BAD_TOKEN_RATE = env("KERNE_BAD_TOKEN_RATE", "20/m")

@@ -25,3 +25,4 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-kerne-{os.getpid()}.sqlite3")}
 STATIC_ROOT = None  # type: ignore[assignment]  # served from the apps' static folders (WhiteNoise finders) in tests
 WHITENOISE_USE_FINDERS = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne-test"}}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -88,8 +89,17 @@ class Questionnaire:
         return self.invitation.group.key == GroupKey.SELF
 
 
+@lru_cache(maxsize=32)
+def _round_questions(round_id: int, opened_at: object) -> tuple[RoundQuestion, ...]:
+    """A round's questions, kept in memory: they cannot change once the round is open.
+
+    Keyed by the opening time as well, so a new round that reuses an id is never served old ones.
+    """
+    return tuple(RoundQuestion.objects.filter(round_id=round_id).order_by("position"))
+
+
 def _questions_for(invitation: Invitation) -> list[RoundQuestion]:
-    questions = RoundQuestion.objects.filter(round_id=invitation.round_id).order_by("position")
+    questions = _round_questions(invitation.round_id, invitation.round.opened_at)
     return [q for q in questions if applies_to(q, invitation.subject.framework_role_level)]
 
 

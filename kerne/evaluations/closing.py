@@ -40,6 +40,7 @@ from kerne.evaluations.models import (
     RoundStatus,
     SubjectResult,
 )
+from kerne.evaluations.signals import round_closed
 
 # (subject id, group key) → question id → vector
 Counts = dict[tuple[int, str], dict[int, rules.Vector]]
@@ -84,16 +85,6 @@ def respondent_counts(round_: Round) -> dict[tuple[int, str], int]:
     return {(s, g): n for s, g, n in rows}
 
 
-def _add(target: rules.Vector, vector: rules.Vector) -> None:
-    # Unrolled: this runs a few million times when a large round closes.
-    target[0] += vector[0]
-    target[1] += vector[1]
-    target[2] += vector[2]
-    target[3] += vector[3]
-    target[4] += vector[4]
-    target[5] += vector[5]
-
-
 def _fold_group(vectors: dict[int, rules.Vector], places: dict[int, tuple[str, tuple[str, ...]]]) -> Folded:
     """One group's answers: statement vectors (by question id, as text) and node vectors (by node key)."""
     statements: dict[str, rules.Vector] = {}
@@ -106,7 +97,7 @@ def _fold_group(vectors: dict[int, rules.Vector], places: dict[int, tuple[str, t
             if target is None:
                 nodes[node] = list(vector)
             else:
-                _add(target, vector)
+                rules.add_into(target, vector)
     return statements, nodes
 
 
@@ -122,7 +113,7 @@ def _merge(parts: list[Folded]) -> Folded:
                 if existing is None:
                     target[key] = list(vector)
                 else:
-                    _add(existing, vector)
+                    rules.add_into(existing, vector)
     return merged
 
 
@@ -221,6 +212,8 @@ def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
     round_.save(update_fields=["status", "closed_at"])
     summary = {"results": len(results), "drafts_dropped": dropped}
     audit_record(actor=actor, action="round.closed", obj=round_, organisation=round_.organisation, data=summary)
+    round_id = round_.pk
+    transaction.on_commit(lambda: round_closed.send(sender=Round, round_id=round_id))
     return summary
 
 

@@ -27,15 +27,22 @@ def _chunks(ids: list[int], size: int = BATCH_SIZE) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def queue_invitations(ids: list[int]) -> int:
-    """Queue the first e-mail to these invitations, a task per batch. Returns the number of tasks."""
+def queue_mail(ids: list[int], kind: str) -> int:
+    """Queue e-mails ("invitation" or "reminder") to these invitations, a task per batch.
+
+    Returns the number of tasks.
+    """
     from kerne.evaluations.tasks import send_invitations_task
 
     count = 0
     for chunk in _chunks(sorted(ids)):
-        send_invitations_task.enqueue(chunk, "invitation")
+        send_invitations_task.enqueue(chunk, kind)
         count += 1
     return count
+
+
+def queue_invitations(ids: list[int]) -> int:
+    return queue_mail(ids, "invitation")
 
 
 def _message(invitation: Invitation, kind: str, question_counts: dict[tuple[int, str], int]) -> EmailMultiAlternatives:
@@ -105,8 +112,9 @@ def send_invitations(ids: list[int], kind: str = "invitation") -> dict[str, int]
                 connection.send_messages([_message(invitation, kind, question_counts)])
             except Exception as exc:  # any refusal marks just this address
                 log.warning("Could not send to invitation %s: %s", invitation.pk, exc)
-                invitation.status = InvitationStatus.FAILED
                 invitation.delivery_error = str(exc)[:300] or exc.__class__.__name__
+                if kind != "reminder":  # a failed reminder leaves the first, delivered, mail standing
+                    invitation.status = InvitationStatus.FAILED
                 counts["failed"] += 1
                 continue
             if kind == "reminder":
@@ -138,13 +146,7 @@ def reminders_due(today: dt.date) -> list[int]:
 
 
 def queue_reminders(ids: list[int]) -> int:
-    from kerne.evaluations.tasks import send_invitations_task
-
-    count = 0
-    for chunk in _chunks(sorted(ids)):
-        send_invitations_task.enqueue(chunk, "reminder")
-        count += 1
-    return count
+    return queue_mail(ids, "reminder")
 
 
 def notify_reports_ready(subject_ids: list[int]) -> int:

@@ -233,7 +233,8 @@ class RaterChange(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="+")
-    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Kept after an approved removal deletes the invitation: the request stays on record.
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     person = models.ForeignKey("organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
     email = models.EmailField()

@@ -631,7 +631,7 @@ def rater_change_direct(
         email=email,
         reason=reason,
     )
-    return rater_change_settle(change=change, approve=True, actor=actor)
+    return rater_change_decide(change=change, approve=True, actor=actor)
 
 
 @transaction.atomic
@@ -719,17 +719,3 @@ def round_close_now(*, round_: Round, actor: Any) -> dict[str, int]:
         return round_close(round_=round_, actor=actor)
     except ValueError as exc:  # not open (any more): closed by someone else, or never opened
         raise ValidationError(_("Only an open round can be closed.")) from exc
-
-
-@transaction.atomic
-def rater_change_settle(*, change: RaterChange, approve: bool, actor: Any) -> RaterChange:
-    """Approve or reject a change (rater_change_decide), keeping the record of an approved removal.
-
-    RaterChange.invitation cascades on delete, so an approved removal, which deletes the
-    invitation, would delete its own change record (and any earlier request about the same rater)
-    before it is saved. The records are detached from the invitation first; the caller's `change`
-    still carries the invitation, so rater_change_decide deletes it as before.
-    """
-    if approve and change.kind == RaterChange.Kind.REMOVE and change.invitation_id:
-        RaterChange.objects.filter(invitation_id=change.invitation_id).update(invitation=None)
-    return rater_change_decide(change=change, approve=approve, actor=actor)

@@ -579,5 +579,5 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             }
             return labels[(approve, decided.kind)] % {"name": decided.name, "leader": decided.subject.name}
 
-        _run(request, lambda: services.rater_change_settle(change=change, approve=approve, actor=request.user), said)
+        _run(request, lambda: services.rater_change_decide(change=change, approve=approve, actor=request.user), said)
     return _back(request, reverse("evaluations:approvals"))

@@ -100,16 +100,36 @@ def _load(
         if _in_scope(s.unit.path, scope)
     ]
     ids = [s.pk for s in subjects]
-    fields = ["subject_id", "group_key", "respondents", "nodes"] + (["statements"] if with_statements else [])
     groups = [ALL_OTHERS, *ANONYMOUS_GROUPS, GroupKey.MANAGER]
     results: dict[int, dict[str, Any]] = defaultdict(dict)
-    for result in SubjectResult.objects.filter(round=round_, subject_id__in=ids, group_key__in=groups).only(*fields):
+    # Statement figures are read only from "alle andre" (the sum of the other groups): a quarter of
+    # the JSON to decode, which is most of this page's time for a large organisation.
+    rows = SubjectResult.objects.filter(round=round_, subject_id__in=ids, group_key__in=groups)
+    for result in rows.only("subject_id", "group_key", "respondents", "nodes"):
         results[result.subject_id][result.group_key] = result
+    if with_statements:
+        others = rows.filter(group_key=ALL_OTHERS).values_list("subject_id", "statements")
+        for subject_id, statements in others:
+            results[subject_id][ALL_OTHERS].statements = statements
     return subjects, results
 
 
-def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
-    """The whole report for `scope` (empty: the whole organisation)."""
+def org_report(round_: Round, scope: Sequence[Unit], views: Sequence[str] = VIEWS) -> OrgReport:
+    """The report, cached: a closed round's snapshot never changes, so neither does its report."""
+    key = f"kerne:org-report:{round_.pk}:{','.join(str(u.pk) for u in scope)}:{','.join(views)}"
+    report: OrgReport | None = cache.get(key)
+    if report is None:
+        report = build_org_report(round_, scope, views)
+        cache.set(key, report, 60 * 60 * 24)
+    return report
+
+
+def build_org_report(round_: Round, scope: Sequence[Unit], views: Sequence[str] = VIEWS) -> OrgReport:
+    """The whole report for `scope` (empty: the whole organisation).
+
+    Suppression always covers every view, since a reader could set them side by side; figures are
+    added up only for the `views` asked for (a page shows one).
+    """
     subjects, results = _load(round_, scope, with_statements=True)
     minimum = min((g.min_responses for g in round_.groups.all() if g.key in ANONYMOUS_GROUPS), default=5)
     rule = Rule(min_leaders=MIN_LEADERS, min_respondents=max(minimum, 5))
@@ -117,7 +137,6 @@ def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
     # Atoms: one leader's answers from one group that "alle andre" is made of.
     atoms: list[Atom] = []
     atom_vectors: list[dict[str, list[int]]] = []
-    atom_statements: list[dict[str, list[int]]] = []
     atom_subject: list[int] = []
     atoms_of: dict[int, dict[str, int]] = defaultdict(dict)
     for subject in subjects:
@@ -128,7 +147,6 @@ def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
             atoms.append(Atom(subject.pk, result.respondents))
             atom_subject.append(subject.pk)
             atom_vectors.append(result.nodes)
-            atom_statements.append(result.statements)
 
     def members(subject_list: Sequence[Any], view: str) -> list[int]:
         out = []
@@ -145,39 +163,38 @@ def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
             if unit_id in subjects_under:
                 subjects_under[unit_id].append(subject)
     role_levels = sorted({s.org_role_level for s in subjects}, key=lambda r: r.rank)
+    unit_ids = {u.pk for u in units}
+    children_of: dict[int, list[Unit]] = defaultdict(list)
+    for unit in units:
+        if unit.parent_id in unit_ids:
+            children_of[unit.parent_id].append(unit)
+    tops = [u for u in units if u.parent_id not in unit_ids]
+    by_role: dict[int, list[Any]] = defaultdict(list)
+    for subject in subjects:
+        by_role[subject.org_role_level_id].append(subject)
     cells: dict[tuple[str, str, Any], list[int]] = {}
     families: list[tuple[Any, list[Any]]] = []
     for view in VIEWS:
         cells[(view, "all", None)] = members(subjects, view)
         for unit in units:
             cells[(view, "unit", unit.pk)] = members(subjects_under[unit.pk], view)
-        for unit in units:
-            children = [(view, "unit", c.pk) for c in units if c.parent_id == unit.pk]
-            if children:
-                families.append(((view, "unit", unit.pk), children))
+            if children_of[unit.pk]:
+                families.append(((view, "unit", unit.pk), [(view, "unit", c.pk) for c in children_of[unit.pk]]))
         for level in role_levels:
-            cells[(view, "role", level.pk)] = members([s for s in subjects if s.org_role_level_id == level.pk], view)
+            cells[(view, "role", level.pk)] = members(by_role[level.pk], view)
         families.append(((view, "all", None), [(view, "role", level.pk) for level in role_levels]))
-        tops = [u for u in units if not any(u.parent_id == p.pk for p in units)]
         families.append(((view, "all", None), [(view, "unit", u.pk) for u in tops]))
     hidden = _suppressed(round_, scope, atoms, cells, families, rule)
 
+    vectors = _cell_vectors(cells, hidden, atom_vectors, units, children_of, subjects, members, views)
     invited = _invited(round_, subjects)
     built: dict[tuple[str, str, Any], Cell] = {}
     for key, atom_list in cells.items():
-        vectors: dict[str, list[int]] = {}
-        for index in atom_list:
-            for node, vector in atom_vectors[index].items():
-                target = vectors.get(node)
-                if target is None:
-                    vectors[node] = list(vector)
-                else:
-                    rules.add_into(target, vector)
         leaders = {atom_subject[i] for i in atom_list}
         built[key] = Cell(
             key=key,
             atoms=atom_list,
-            vectors=vectors,
+            vectors=vectors.get(key, {}),
             leaders=len(leaders),
             respondents=sum(atoms[i].respondents for i in atom_list),
             invited=sum(invited.get(s, 0) for s in leaders) if key[0] == ALL_OTHERS else 0,
@@ -186,13 +203,10 @@ def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
     total = {view: built[(view, "all", None)] for view in VIEWS}
     statements_total = total[ALL_OTHERS]
     if not statements_total.hidden:
-        for index in statements_total.atoms:
-            for statement_key, vector in atom_statements[index].items():
-                target = statements_total.statements.get(statement_key)
-                if target is None:
-                    statements_total.statements[statement_key] = list(vector)
-                else:
-                    rules.add_into(target, vector)
+        for subject in subjects:
+            others = results.get(subject.pk, {}).get(ALL_OTHERS)
+            if others is not None:
+                _sum_into(statements_total.statements, others.statements)
     areas, competencies, texts = _structure(round_)
     previous = _previous(round_, scope, rule)
     statements = sorted(
@@ -219,6 +233,56 @@ def build_org_report(round_: Round, scope: Sequence[Unit]) -> OrgReport:
         subjects=len(subjects),
         min_respondents=rule.min_respondents,
     )
+
+
+Vectors = dict[str, list[int]]
+
+
+def _sum_into(target: Vectors, source: Vectors) -> None:
+    for node, vector in source.items():
+        existing = target.get(node)
+        if existing is None:
+            target[node] = list(vector)
+        else:
+            rules.add_into(existing, vector)
+
+
+def _cell_vectors(
+    cells: dict[tuple[str, str, Any], list[int]],
+    hidden: set[Any],
+    atom_vectors: list[Vectors],
+    units: list[Unit],
+    children_of: dict[int, list[Unit]],
+    subjects: Sequence[Any],
+    members: Any,
+    views: Sequence[str],
+) -> dict[tuple[str, str, Any], Vectors]:
+    """Node vectors of every shown cell. Units are summed bottom-up (each atom added once per view),
+    not cell by cell, which would add a large unit's atoms again at every level above it."""
+    out: dict[tuple[str, str, Any], Vectors] = {}
+    own: dict[int, list[Any]] = defaultdict(list)
+    for subject in subjects:
+        own[subject.unit_id].append(subject)
+    deepest_first = sorted(units, key=lambda u: -u.depth)
+    for view in views:
+        totals: dict[int, Vectors] = {}
+        for unit in deepest_first:
+            total: Vectors = {}
+            for index in members(own.get(unit.pk, []), view):
+                _sum_into(total, atom_vectors[index])
+            for child in children_of.get(unit.pk, []):
+                _sum_into(total, totals[child.pk])
+            totals[unit.pk] = total
+            if (view, "unit", unit.pk) not in hidden:
+                out[(view, "unit", unit.pk)] = total
+        for key, atom_list in cells.items():
+            if key[0] != view or key[1] == "unit" or key in hidden:
+                continue
+            total = {}
+            for index in atom_list:
+                _sum_into(total, atom_vectors[index])
+            out[key] = total
+    return out
 
 
 def _previous(round_: Round, scope: Sequence[Unit], rule: Rule) -> tuple[Round, Cell] | None:

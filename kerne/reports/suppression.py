@@ -20,10 +20,12 @@ Hiding only ever grows, so it ends. Pure: no database.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 Key = Hashable
+Members = frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -39,36 +41,26 @@ class Rule:
 
 
 class Table:
-    """Cells over atoms, with bit sets for fast set arithmetic."""
+    """Cells as sets of atom indices; the size of a set (leaders, respondents) is computed once."""
 
     def __init__(self, atoms: Sequence[Atom], cells: Mapping[Key, Iterable[int]]):
         self.atoms = list(atoms)
-        self.cells: dict[Key, int] = {}
-        for key, members in cells.items():
-            bits = 0
-            for index in members:
-                bits |= 1 << index
-            self.cells[key] = bits
+        self.cells: dict[Key, Members] = {key: frozenset(members) for key, members in cells.items()}
+        self._sizes: dict[Members, tuple[int, int]] = {}
 
-    def members(self, bits: int) -> list[Atom]:
-        out = []
-        index = 0
-        while bits:
-            if bits & 1:
-                out.append(self.atoms[index])
-            bits >>= 1
-            index += 1
-        return out
-
-    def size(self, bits: int) -> tuple[int, int]:
-        members = self.members(bits)
-        return len({a.leader for a in members}), sum(a.respondents for a in members)
+    def size(self, members: Members) -> tuple[int, int]:
+        cached = self._sizes.get(members)
+        if cached is None:
+            atoms = self.atoms
+            cached = (len({atoms[i].leader for i in members}), sum(atoms[i].respondents for i in members))
+            self._sizes[members] = cached
+        return cached
 
 
-def is_safe(table: Table, bits: int, rule: Rule) -> bool:
-    if bits == 0:
+def is_safe(table: Table, members: Members, rule: Rule) -> bool:
+    if not members:
         return True
-    leaders, respondents = table.size(bits)
+    leaders, respondents = table.size(members)
     return leaders >= rule.min_leaders and respondents >= rule.min_respondents
 
 
@@ -82,27 +74,30 @@ def suppress(
     Hiding works on sets of atoms, not on names: two cells with the same atoms are shown or
     hidden together, since hiding one while showing the other would hide nothing.
     """
-    safe_cache: dict[int, bool] = {}
 
-    def safe(bits: int) -> bool:
-        if bits not in safe_cache:
-            safe_cache[bits] = is_safe(table, bits, rule)
-        return safe_cache[bits]
+    def safe(members: Members) -> bool:
+        return is_safe(table, members, rule)
 
     sets = set(table.cells.values())
-    hidden = {bits for bits in sets if not safe(bits)}
+    hidden = {members for members in sets if not safe(members)}
     _families(table, families, hidden, safe)
     while True:
-        unsafe = _unsafe_class(sets - hidden, safe)
-        if unsafe is None:
+        published = [members for members in sets if members and members not in hidden]
+        unsafe = _unsafe_classes(published, safe)
+        if not unsafe:
             break
-        holders = [b for b in sets - hidden if unsafe & b]
-        hidden.add(min(holders, key=lambda b: (table.size(b), bin(b).count("1"))))
-    return {key for key, bits in table.cells.items() if bits in hidden}
+        for holders in unsafe:
+            visible = [published[i] for i in holders if published[i] not in hidden]
+            if visible:
+                hidden.add(min(visible, key=lambda m: (table.size(m), len(m))))
+    return {key for key, members in table.cells.items() if members in hidden}
 
 
 def _families(
-    table: Table, families: Iterable[tuple[Key, Sequence[Key]]], hidden: set[int], safe: Callable[[int], bool]
+    table: Table,
+    families: Iterable[tuple[Key, Sequence[Key]]],
+    hidden: set[Members],
+    safe: Callable[[Members], bool],
 ) -> None:
     """A parent and its non-overlapping children: the uncovered part of the parent must be safe."""
     family_sets = [(table.cells[parent], [table.cells[c] for c in children]) for parent, children in families]
@@ -112,30 +107,24 @@ def _families(
         for parent, children in family_sets:
             if parent in hidden:
                 continue
-            covered = 0
-            for child in children:
-                if child not in hidden:
-                    covered |= child
-            if safe(parent & ~covered):
-                continue
             visible = [c for c in children if c and c not in hidden and c != parent]
+            remainder = parent.difference(*visible) if visible else parent
+            if safe(remainder):
+                continue
             hidden.add(min(visible, key=table.size) if visible else parent)
             changed = True
 
 
-def _unsafe_class(published: set[int], safe: Callable[[int], bool]) -> int | None:
-    """One class of atoms (same published cells) that is not safe, as bits; None when all are."""
-    signature: dict[int, int] = {}
-    for position, bits in enumerate(sorted(published)):
-        while bits:
-            low = bits & -bits
-            index = low.bit_length() - 1
-            signature[index] = signature.get(index, 0) | (1 << position)
-            bits ^= low
-    classes: dict[int, int] = {}
-    for atom, sig in signature.items():
-        classes[sig] = classes.get(sig, 0) | (1 << atom)
-    for members in sorted(classes.values()):
-        if not safe(members):
-            return members
-    return None
+def _unsafe_classes(published: list[Members], safe: Callable[[Members], bool]) -> list[tuple[int, ...]]:
+    """The classes of atoms (atoms in exactly the same published cells) that are not safe.
+
+    Each is returned as the indices (into `published`) of the cells that hold it.
+    """
+    signature: dict[int, list[int]] = defaultdict(list)
+    for position, members in enumerate(published):
+        for atom in members:
+            signature[atom].append(position)
+    classes: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for atom, cells in signature.items():
+        classes[tuple(cells)].append(atom)
+    return [cells for cells, atoms in classes.items() if not safe(frozenset(atoms))]

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +24,9 @@ from kerne.evaluations.closing import round_publish
 from kerne.evaluations.models import ALL_OTHERS, Round, RoundStatus, Subject
 from kerne.reports import access, exports, services
 from kerne.reports.models import PdfBatch
-from kerne.reports.organisation import VIEWS, build_org_report
+from kerne.reports.organisation import VIEWS, org_report
 from kerne.reports.personal import load_personal_report
-from kerne.reports.presenters import heat_class, org_context, personal_context
+from kerne.reports.presenters import org_context, personal_context
 
 
 @login_required
@@ -101,24 +102,51 @@ def _view(request: HttpRequest) -> str:
     return view if view in VIEWS else ALL_OTHERS
 
 
+def _levels(request: HttpRequest) -> int:
+    """How many levels of units the heat map shows (the rest is in the export)."""
+    raw = request.GET.get("niveauer", "")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_LEVELS else DEFAULT_LEVELS
+
+
+DEFAULT_LEVELS = 3
+MAX_LEVELS = 8
+
+
 @login_required
-def org_report(request: HttpRequest, round_id: int) -> HttpResponse:
+def org_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, scope = _round_for(request, round_id)
     view = _view(request)
-    report = build_org_report(round_, scope)
+    levels = _levels(request)
+    report = org_report(round_, scope, [view])
     context = org_context(report, view)
-    context["heat_class"] = heat_class
+    top = min((row.depth for row in report.units), default=0)
+    context["unit_rows"] = [row for row in report.units if row.depth - top < levels]
+    context["levels"] = levels
+    context["level_choices"] = range(1, MAX_LEVELS + 1)
     context["is_admin"] = policy.is_org_admin(request.user)
     if context["is_admin"]:
-        context["subjects"] = round_.subjects.filter(included=True).select_related("unit").order_by("unit_name", "name")
         context["batch"] = PdfBatch.objects.filter(round=round_).first()
     return render(request, "reports/organisation.html", context)
 
 
 @login_required
+def subject_list(request: HttpRequest, round_id: int) -> HttpResponse:
+    """HR: the leaders of a round whose personal reports HR may open, 50 a page, searchable."""
+    round_, _scope = _round_for(request, round_id)
+    if not (policy.is_org_admin(request.user) and round_.report_to_hr):
+        raise PermissionDenied(_("You may not see this round's personal reports."))
+    query = request.GET.get("q", "").strip()[:100]
+    subjects = round_.subjects.filter(included=True).select_related("org_role_level").order_by("unit_name", "name")
+    if query:
+        subjects = subjects.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
+    page = Paginator(subjects, 50).get_page(request.GET.get("side"))
+    return render(request, "reports/subjects.html", {"round": round_, "page": page, "query": query})
+
+
+@login_required
 def org_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     round_, scope = _round_for(request, round_id)
-    report = build_org_report(round_, scope)
+    report = org_report(round_, scope)
     rows = exports.org_rows(report)
     name = f"{slugify(round_.name)}-organisation"
     if fmt == "csv":

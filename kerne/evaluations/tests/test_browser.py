@@ -15,14 +15,18 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import describe_violations
 from kerne.accounts.tests.factories import PASSWORD
 from kerne.evaluations.models import Answer, Comment, Invitation, RaterChange, Response, Round, RoundStatus
 from kerne.evaluations.tests.builders import build_org, holstebro
+from kerne.frameworks.loader import load_framework_file
+from kerne.frameworks.services import framework_import
 
 pytestmark = pytest.mark.browser
 
+ISHOEJ_FILE = "content/frameworks/ishoej-lederskab-og-foelgeskab.yaml"
 LINK = re.compile(r"https?://[^/\s]+(/svar/[\w-]{43}/)")
 
 
@@ -55,7 +59,9 @@ def test_a_round_through_the_browser(live_server, transactional_db, page, axe, s
     cache.clear()
     settings.KERNE_BASE_URL = live_server.url
     org = build_org()
-    holstebro()
+    holstebro_fw = holstebro()
+    ishoej = framework_import(spec=load_framework_file(ISHOEJ_FILE), actor="test").framework
+    ishoej_area = ishoej.nodes.filter(parent__isnull=True).order_by("position").first().name
     leader = org.user_for("l2")
     base = live_server.url
 
@@ -72,6 +78,14 @@ def test_a_round_through_the_browser(live_server, transactional_db, page, axe, s
     assert "Der skal mindst være 3 svar, før en gruppe vises." in page.locator("#id_min_peers-error").inner_text()
     assert page.get_by_label("Rundens navn").input_value() == "Forårsrunden 2026"
     assert Round.objects.count() == 0
+
+    # Choosing another framework fetches its areas for the comment fields (htmx), and back again.
+    page.get_by_label("Ledelsesgrundlag", exact=True).select_option(label=f"{ishoej.name} ({ishoej.publisher})")
+    expect(page.locator("#comment-areas")).to_contain_text(ishoej_area)
+    page.get_by_label("Ledelsesgrundlag", exact=True).select_option(
+        label=f"{holstebro_fw.name} ({holstebro_fw.publisher})"
+    )
+    expect(page.locator("#comment-areas")).to_contain_text("Vi sikrer en stabil og velfunderet drift")
 
     # The corrected form: a comment field on one area and an own statement.
     page.locator("#id_min_peers").fill("3")

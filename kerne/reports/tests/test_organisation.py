@@ -117,11 +117,20 @@ def test_who_sees_the_organisation_report(client, wide):
 def test_org_report_page_in_fixed_queries(client, wide, django_assert_num_queries):
     org, round_ = wide
     client.force_login(org.hr)
+    url = reverse("reports:organisation", args=[round_.pk])
     with django_assert_num_queries(13):
-        response = client.get(reverse("reports:organisation", args=[round_.pk]))
+        response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<tr>") >= 9
+    # The snapshot never changes after closing: the report is kept and the second view reads little.
+    with django_assert_num_queries(5):
+        again = client.get(url)
+
+    def heat(page):
+        return page.content.decode().split('id="heat-heading"')[1].split("</section>")[0]
+
+    assert heat(again) == heat(response)
 
 
 def test_rule_is_three_leaders_and_the_group_minimum(wide):
@@ -129,3 +138,66 @@ def test_rule_is_three_leaders_and_the_group_minimum(wide):
     report = build_org_report(round_, [])
     assert report.min_respondents == 5
     assert Rule(3, 5) == Rule(min_leaders=3, min_respondents=report.min_respondents)
+
+
+def test_hr_lists_the_personal_reports_and_others_may_not(client, wide, django_assert_num_queries):
+    org, round_ = wide
+    url = reverse("reports:subjects", args=[round_.pk])
+    client.force_login(org.hr)
+    with django_assert_num_queries(6):
+        html = client.get(url, {"q": "Leder"}).content.decode()
+    assert html.count('href="/rapporter/leder/') == 6
+    client.force_login(org.user_for("chef"))
+    assert client.get(url).status_code == 403
+
+
+def test_the_heat_map_shows_the_chosen_number_of_levels(client, wide):
+    org, round_ = wide
+    client.force_login(org.hr)
+    url = reverse("reports:organisation", args=[round_.pk])
+    one = client.get(url, {"niveauer": "1"}).content.decode()
+    three = client.get(url, {"niveauer": "3"}).content.decode()
+    assert "Plejecenter 1" not in one.split('id="heat-heading"')[1]
+    assert "Plejecenter 1" in three.split('id="heat-heading"')[1]
+    assert client.get(url, {"niveauer": "x"}).status_code == 200  # bad input: the default
+
+
+def test_closing_prepares_the_organisation_report(django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from kerne.reports.organisation import VIEWS, build_org_report
+
+    org = build_wide_org(slug="forberedt")
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = closed_round(org, django_capture_on_commit_callbacks, publish=False)
+    key = f"kerne:org-report:{round_.pk}::{VIEWS[0]}"
+    cached = cache.get(key)
+    assert cached is not None
+    assert cached.total[ALL_OTHERS].respondents == build_org_report(round_, []).total[ALL_OTHERS].respondents
+
+
+def test_all_personal_pdfs_as_a_background_job(client, wide, django_capture_on_commit_callbacks):
+    import zipfile
+
+    from kerne.core.models import AuditEvent
+    from kerne.reports.models import PdfBatch
+
+    org, round_ = wide
+    client.force_login(org.user_for("chef"))
+    assert client.post(reverse("reports:pdf-batch", args=[round_.pk])).status_code == 403
+    assert PdfBatch.objects.count() == 0
+    client.force_login(org.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:pdf-batch", args=[round_.pk]))
+    assert response.status_code == 302
+    batch = PdfBatch.objects.get()
+    assert (batch.status, batch.done, batch.total) == ("done", 8, 8)
+    status = client.get(reverse("reports:pdf-batch-status", args=[batch.pk])).content.decode()
+    assert "Alle 8 rapporter er klar." in status
+    download = client.get(reverse("reports:pdf-batch-download", args=[batch.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = archive.namelist()
+    assert len(names) == 8
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
+    assert AuditEvent.objects.filter(action="report.personal_viewed_pdf_batch").count() == 8
+    assert AuditEvent.objects.filter(action="report.pdf_batch_downloaded").count() == 1
