@@ -84,8 +84,9 @@ def prepare_round(organisation: Any, hr: Any) -> Any:
 def fill_answers(round_: Any, seed: int) -> int:
     """Every rater answers every statement (bulk): the snapshot's worst case."""
     from django.db import transaction
+    from django.utils import timezone
 
-    from kerne.evaluations.models import Answer, Invitation, Response, RoundQuestion
+    from kerne.evaluations.models import Answer, Invitation, Response, ResponseLink, RoundQuestion
     from kerne.evaluations.questionnaire import applies_to
 
     rng = random.Random(seed)
@@ -98,26 +99,27 @@ def fill_answers(round_: Any, seed: int) -> int:
         .only("id", "subject_id", "group_id", "subject__framework_role_level")
     )
     responses: list[Response] = []
+    links: list[ResponseLink] = []
     answers: list[Answer] = []
+    now = timezone.now()
 
     def flush() -> None:
         with transaction.atomic():
             Response.objects.bulk_create(responses, batch_size=2000)
+            ResponseLink.objects.bulk_create(links, batch_size=2000)
             Answer.objects.bulk_create(answers, batch_size=5000)
         responses.clear()
+        links.clear()
         answers.clear()
 
     for invitation in invitations.iterator(chunk_size=2000):
         level = invitation.subject.framework_role_level
         ids = by_level.setdefault(level, [q.pk for q in questions if applies_to(q, level)])
         response = Response(
-            round_id=round_.pk,
-            subject_id=invitation.subject_id,
-            group_id=invitation.group_id,
-            invitation_id=invitation.pk,
-            submitted=True,
+            round_id=round_.pk, subject_id=invitation.subject_id, group_id=invitation.group_id, submitted=True
         )
         responses.append(response)
+        links.append(ResponseLink(invitation_id=invitation.pk, response=response, submitted=True, saved_at=now))
         base = rng.choice((3, 4, 4, 4, 5))
         for question_id in ids:
             value = 0 if rng.random() < 0.05 else min(5, max(1, base + rng.choice((-1, 0, 0, 0, 1))))
@@ -126,7 +128,6 @@ def fill_answers(round_: Any, seed: int) -> int:
         if len(answers) > 100_000:
             flush()
     flush()
-    Invitation.objects.filter(round=round_).update(responded=True)
     return total
 
 

@@ -121,7 +121,7 @@ def main() -> int:
         from django.db import connections
 
         from kerne.evaluations import services
-        from kerne.evaluations.models import Answer, Response
+        from kerne.evaluations.models import Answer, Response, ResponseLink
 
         call_command("migrate", verbosity=0)
         organisation, hr = build_organisation(args.size, 1)
@@ -198,9 +198,11 @@ def main() -> int:
         figures = dict(item.split("=") for item in line.split()[1:])
         submitted = Response.objects.filter(round=round_, submitted=True).count()
         per_response = Answer.objects.filter(response__round=round_).count() / max(submitted, 1)
+        # Each response has exactly one link (one per invitation, by its primary key): any response
+        # more than the links would be a second response to one link.
         duplicates = (
-            Response.objects.filter(round=round_).values("invitation_id").count()
-            - Response.objects.filter(round=round_).values("invitation_id").distinct().count()
+            Response.objects.filter(round=round_).count()
+            - ResponseLink.objects.filter(invitation__round=round_).count()
         )
         print(f"Submit load test on {where}, gunicorn {args.workers} workers,", end=" ")
         print(f"wrk 2 threads × {args.connections} connections")

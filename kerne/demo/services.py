@@ -203,8 +203,8 @@ def demo_rater_link() -> str | None:
             round__organisation__slug=DEMO_SLUG,
             round__status=RoundStatus.OPEN,
             group__key=GroupKey.EMPLOYEES,
-            responded=False,
         )
+        .unanswered()
         .exclude(token_hash=None)
         .order_by("pk")
         .first()

@@ -22,6 +22,7 @@ from kerne.evaluations.models import (
     GroupKey,
     Invitation,
     Response,
+    ResponseLink,
     RoundQuestion,
     RoundStatus,
 )
@@ -106,7 +107,8 @@ def _questions_for(invitation: Invitation) -> list[RoundQuestion]:
 def questionnaire(invitation: Invitation) -> Questionnaire:
     """The form as this rater sees it, with their saved answers (four queries)."""
     questions = _questions_for(invitation)
-    response = Response.objects.filter(invitation=invitation).first()
+    link = ResponseLink.objects.filter(invitation=invitation).select_related("response").first()
+    response = link.response if link else None
     values: dict[int, int] = {}
     comments: dict[str, str] = {}
     if response is not None:
@@ -131,7 +133,7 @@ def questionnaire(invitation: Invitation) -> Questionnaire:
     return Questionnaire(
         invitation=invitation,
         areas=areas,
-        submitted=bool(response and response.submitted),
+        submitted=bool(link and link.submitted),
         total=len(questions),
         answered=sum(1 for q in questions if q.pk in values),
         minutes=minutes_to_answer(len(questions), len([a for a in areas if a[2] is not None])),
@@ -208,32 +210,34 @@ def _store(response: Response, posted: Posted) -> None:
             Comment.objects.filter(response=response, area_key=area).delete()
 
 
-def _locked_response(invitation: Invitation) -> tuple[Invitation, Response]:
+def _locked_link(invitation: Invitation) -> ResponseLink:
+    """The invitation's link to its response, made on the first save; the invitation row is locked."""
     locked = Invitation.objects.select_for_update().select_related("round", "group").get(pk=invitation.pk)
     if not accepting_answers(locked):
         raise RoundClosed
-    response = Response.objects.filter(invitation=locked).first()
-    if response is None:
+    link = ResponseLink.objects.filter(invitation=locked).select_related("response", "response__group").first()
+    if link is None:
         try:
             with transaction.atomic():
                 response = Response.objects.create(
-                    round_id=locked.round_id, subject_id=locked.subject_id, group=locked.group, invitation=locked
+                    round_id=locked.round_id, subject_id=locked.subject_id, group=locked.group
                 )
+                link = ResponseLink.objects.create(invitation=locked, response=response, saved_at=timezone.now())
         except IntegrityError:  # another request made it a moment ago
-            response = Response.objects.get(invitation=locked)
-    return locked, response
+            link = ResponseLink.objects.select_related("response", "response__group").get(invitation=locked)
+    return link
 
 
 @transaction.atomic
 def response_save(*, invitation: Invitation, posted: Posted) -> Response:
     """Keep a draft: what the rater has answered so far. After submitting, nothing changes."""
-    _locked, response = _locked_response(invitation)
-    if response.submitted:
-        return response
-    _store(response, posted)
-    response.saved_at = timezone.now()
-    response.save(update_fields=["saved_at"])
-    return response
+    link = _locked_link(invitation)
+    if link.submitted:
+        return link.response
+    _store(link.response, posted)
+    link.saved_at = timezone.now()
+    link.save(update_fields=["saved_at"])
+    return link.response
 
 
 @transaction.atomic
@@ -244,17 +248,18 @@ def response_submit(*, invitation: Invitation, posted: Posted) -> tuple[Response
     """
     if posted.errors:
         raise ValueError("submit with errors")
-    locked, response = _locked_response(invitation)
-    if response.submitted:
-        return response, False
+    link = _locked_link(invitation)
+    if link.submitted:
+        return link.response, False
+    response = link.response
     _store(response, posted)
     response.submitted = True
-    response.saved_at = timezone.now()
-    response.save(update_fields=["submitted", "saved_at"])
-    locked.responded = True
-    locked.save(update_fields=["responded"])
+    response.save(update_fields=["submitted"])
+    link.submitted = True
+    link.saved_at = timezone.now()
+    link.save(update_fields=["submitted", "saved_at"])
     return response, True
 
 
 def is_submitted(invitation: Invitation) -> bool:
-    return Response.objects.filter(invitation=invitation, submitted=True).exists()
+    return ResponseLink.objects.filter(invitation=invitation, submitted=True).exists()

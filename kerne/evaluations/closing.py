@@ -4,16 +4,15 @@ The snapshot is computed by one aggregate query (answers counted per leader, gro
 value) and folded in Python into SubjectResult rows, with the anonymity rules of
 kerne.evaluations.rules applied. After that:
 - unsubmitted drafts are deleted (nobody chose to send them);
-- responses and comments lose their invitation/response links and their timestamps;
-- invitations forget whether they were answered.
+- every ResponseLink of the round (which invitation a response belongs to, whether and when it
+  was submitted) is deleted, and comments lose their tie to their response.
 So no table ties a rater to an answer, and the order of rows tells nothing (responses have
-random ids). Raw answers stay until the round's retention period ends (purge_raw_answers).
+random ids and no times). Raw answers stay until the round's retention period ends (purge_raw_answers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.core.audit import audit_record
+from kerne.core.db import bulk_insert
 from kerne.evaluations import rules
 from kerne.evaluations.models import (
     ALL_OTHERS,
@@ -34,6 +34,7 @@ from kerne.evaluations.models import (
     InvitationStatus,
     RaterGroup,
     Response,
+    ResponseLink,
     ResponseRate,
     Round,
     RoundQuestion,
@@ -42,8 +43,6 @@ from kerne.evaluations.models import (
 )
 from kerne.evaluations.signals import round_closed
 
-# (subject id, group key) → question id → vector
-Counts = dict[tuple[int, str], dict[int, rules.Vector]]
 # A group's answers folded: statement vectors by question id (as text), node vectors by node key.
 Folded = tuple[dict[str, rules.Vector], dict[str, rules.Vector]]
 
@@ -58,14 +57,25 @@ def _aggregation_sql() -> str:
     )
 
 
-def answer_counts(round_: Round) -> Counts:
-    """One query: submitted answers counted per leader, group, statement and value."""
-    counts: Counts = defaultdict(dict)
+def folded_counts(round_: Round, places: dict[int, tuple[str, tuple[str, ...]]]) -> dict[tuple[int, str], Folded]:
+    """The same query, each row folded as it is read: per leader and group, statement and node vectors."""
+    folded: dict[tuple[int, str], Folded] = {}
     with connection.cursor() as cursor:
         cursor.execute(_aggregation_sql(), [round_.pk])
         for subject_id, group_key, question_id, *vector in cursor.fetchall():
-            counts[(subject_id, group_key)][question_id] = vector
-    return counts
+            target = folded.get((subject_id, group_key))
+            if target is None:
+                target = folded[(subject_id, group_key)] = ({}, {})
+            statements, nodes = target
+            key, node_keys = places[question_id]
+            statements[key] = vector
+            for node in node_keys:
+                existing = nodes.get(node)
+                if existing is None:
+                    nodes[node] = list(vector)
+                else:
+                    rules.add_into(existing, vector)
+    return folded
 
 
 def raw_sql_counts(round_: Round) -> int:
@@ -85,22 +95,6 @@ def respondent_counts(round_: Round) -> dict[tuple[int, str], int]:
     return {(s, g): n for s, g, n in rows}
 
 
-def _fold_group(vectors: dict[int, rules.Vector], places: dict[int, tuple[str, tuple[str, ...]]]) -> Folded:
-    """One group's answers: statement vectors (by question id, as text) and node vectors (by node key)."""
-    statements: dict[str, rules.Vector] = {}
-    nodes: dict[str, rules.Vector] = {}
-    for question_id, vector in vectors.items():
-        key, node_keys = places[question_id]
-        statements[key] = list(vector)
-        for node in node_keys:
-            target = nodes.get(node)
-            if target is None:
-                nodes[node] = list(vector)
-            else:
-                rules.add_into(target, vector)
-    return statements, nodes
-
-
 def _merge(parts: list[Folded]) -> Folded:
     """Several groups' folded answers added together (for pooled groups and "alle andre")."""
     if len(parts) == 1:
@@ -117,14 +111,19 @@ def _merge(parts: list[Folded]) -> Folded:
     return merged
 
 
-def build_snapshot(round_: Round) -> tuple[list[SubjectResult], list[ResponseRate]]:
+RESULT_FIELDS = ("round", "subject", "group_key", "respondents", "statements", "nodes")
+RATE_FIELDS = ("round", "subject", "group_key", "invited", "responded", "shown")
+
+
+def build_snapshot(round_: Round) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The snapshot's rows: (RESULT_FIELDS) for SubjectResult and (RATE_FIELDS) for ResponseRate."""
     places = {
         q.pk: (str(q.pk), tuple(str(n[0]) for n in q.node_path))
         for q in RoundQuestion.objects.filter(round=round_).only("id", "node_path")
     }
     groups = {g.key: g for g in RaterGroup.objects.filter(round=round_)}
     minimums = {key: g.min_responses for key, g in groups.items()}
-    counts = answer_counts(round_)
+    folded_all = folded_counts(round_, places)
     respondents = respondent_counts(round_)
     invited_rows = (
         # Invited: everyone given a link when the round opened, less addresses that could not be reached.
@@ -135,27 +134,18 @@ def build_snapshot(round_: Round) -> tuple[list[SubjectResult], list[ResponseRat
         .order_by()
     )
     invited = {(s, g): n for s, g, n in invited_rows}
-    results: list[SubjectResult] = []
-    rates: list[ResponseRate] = []
+    results: list[tuple[Any, ...]] = []
+    rates: list[tuple[Any, ...]] = []
     for subject_id in round_.subjects.filter(included=True).values_list("id", flat=True):
         per_group = {key: respondents.get((subject_id, key), 0) for key in groups}
         decision = rules.decide_groups(per_group, minimums, NAMED_GROUPS)
-        folded = {
-            key: _fold_group(counts.get((subject_id, key), {}), places) for key in (*decision.shown, *decision.pooled)
+        folded: dict[str, Folded] = {
+            key: folded_all.get((subject_id, key), ({}, {})) for key in (*decision.shown, *decision.pooled)
         }
 
         def result(group_key: str, parts: list[Folded], n: int, subject_id: int = subject_id) -> None:
             statements, nodes = _merge(parts)
-            results.append(
-                SubjectResult(
-                    round=round_,
-                    subject_id=subject_id,
-                    group_key=group_key,
-                    respondents=n,
-                    statements=statements,
-                    nodes=nodes,
-                )
-            )
+            results.append((round_.pk, subject_id, group_key, n, statements, nodes))
 
         for key in decision.shown:
             result(key, [folded[key]], per_group[key])
@@ -168,27 +158,11 @@ def build_snapshot(round_: Round) -> tuple[list[SubjectResult], list[ResponseRat
             if not invited.get((subject_id, key)) and not per_group[key]:
                 continue
             shown = key in decision.shown
-            rates.append(
-                ResponseRate(
-                    round=round_,
-                    subject_id=subject_id,
-                    group_key=key,
-                    invited=invited.get((subject_id, key), 0),
-                    responded=per_group[key] if shown else None,
-                    shown=shown,
-                )
-            )
+            responded = per_group[key] if shown else None
+            rates.append((round_.pk, subject_id, key, invited.get((subject_id, key), 0), responded, shown))
         if decision.pooled:
-            rates.append(
-                ResponseRate(
-                    round=round_,
-                    subject_id=subject_id,
-                    group_key=POOLED,
-                    invited=sum(invited.get((subject_id, g), 0) for g in decision.pooled),
-                    responded=decision.pooled_respondents,
-                    shown=True,
-                )
-            )
+            pooled_invited = sum(invited.get((subject_id, g), 0) for g in decision.pooled)
+            rates.append((round_.pk, subject_id, POOLED, pooled_invited, decision.pooled_respondents, True))
     return results, rates
 
 
@@ -199,14 +173,14 @@ def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
     if round_.status != RoundStatus.OPEN:
         raise ValueError("only an open round can be closed")
     results, rates = build_snapshot(round_)
-    SubjectResult.objects.bulk_create(results, batch_size=500)
-    ResponseRate.objects.bulk_create(rates, batch_size=2000)
+    bulk_insert(SubjectResult, RESULT_FIELDS, results)
+    bulk_insert(ResponseRate, RATE_FIELDS, rates)
     drafts = Response.objects.filter(round=round_, submitted=False)
     Comment.objects.filter(response__in=drafts).delete()
     dropped = drafts.delete()[1].get(Response._meta.label, 0)
-    Response.objects.filter(round=round_).update(invitation=None, saved_at=None)
-    Comment.objects.filter(round=round_).update(response=None)
-    Invitation.objects.filter(round=round_).update(responded=False)
+    # The cut: every link between an invitation and a response goes, in one statement.
+    ResponseLink.objects.filter(invitation__round=round_).delete()
+    Comment.objects.filter(round=round_).exclude(response=None).update(response=None)
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
     round_.save(update_fields=["status", "closed_at"])

@@ -97,7 +97,8 @@ def send_invitations(ids: list[int], kind: str = "invitation") -> dict[str, int]
         .select_related("round", "round__organisation", "subject", "group")
     )
     if kind == "reminder":
-        invitations = [i for i in invitations if not i.responded and i.status == InvitationStatus.SENT]
+        answered = set(Invitation.objects.filter(pk__in=ids).answered().values_list("pk", flat=True))
+        invitations = [i for i in invitations if i.pk not in answered and i.status == InvitationStatus.SENT]
     else:
         # A task may run twice (a retry, a worker restart): an invitation already sent is not sent again.
         invitations = [i for i in invitations if i.status != InvitationStatus.SENT]
@@ -138,7 +139,8 @@ def reminders_due(today: dt.date) -> list[int]:
         if (round_.closes_on - today).days not in round_.reminder_days:
             continue
         ids.extend(
-            Invitation.objects.filter(round=round_, status=InvitationStatus.SENT, responded=False)
+            Invitation.objects.filter(round=round_, status=InvitationStatus.SENT)
+            .unanswered()
             .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
             .values_list("pk", flat=True)
         )

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kerne.core.fields import PlainJSONField
+
 
 class RoundStatus(models.TextChoices):
     DRAFT = "draft", _("In preparation")
@@ -181,6 +183,15 @@ class Subject(models.Model):
         return self.name
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def answered(self) -> InvitationQuerySet:
+        """Invitations whose rater has submitted (known only while the round is open)."""
+        return self.filter(link__submitted=True)
+
+    def unanswered(self) -> InvitationQuerySet:
+        return self.exclude(link__submitted=True)
+
+
 class InvitationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     SENT = "sent", _("Sent")
@@ -203,15 +214,15 @@ class Invitation(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_on = models.DateField(null=True, blank=True)
     delivery_error = models.CharField(max_length=300, blank=True)
-    # Whether the rater has submitted; used for reminders and counts, cleared at closing.
-    responded = models.BooleanField(default=False)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "subject", "group", "name"]
         constraints = [
             models.UniqueConstraint(fields=["subject", "email"], name="invitation_one_per_rater"),
         ]
-        indexes = [models.Index(fields=["round", "status", "responded"])]
+        indexes = [models.Index(fields=["round", "status"])]
 
     def __str__(self) -> str:
         return f"{self.name} → {self.subject}"
@@ -254,27 +265,39 @@ class RaterChange(models.Model):
 
 
 class Response(models.Model):
-    """A rater's answers about one leader. Random ids: their order tells nothing.
+    """A rater's answers about one leader: no rater, no times, random ids whose order tells nothing.
 
-    `invitation` ties the response to its rater only while the round is open, so a draft can
-    be continued and a second submit recognised; closing sets it to NULL and clears the times.
+    While the round is open a ResponseLink ties it to its invitation, so a draft can be continued
+    and a second submit recognised; closing deletes every link of the round.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="responses")
     group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="responses")
-    invitation = models.OneToOneField(
-        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
-    )
     submitted = models.BooleanField(default=False)
-    saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["round", "submitted"])]
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class ResponseLink(models.Model):
+    """The only tie between a rater and their answers, and only while the round is open.
+
+    It says which invitation a response belongs to, whether it has been submitted and when it was
+    last saved; closing the round deletes all of its links in one statement.
+    """
+
+    invitation = models.OneToOneField(Invitation, primary_key=True, on_delete=models.CASCADE, related_name="link")
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="link")
+    submitted = models.BooleanField(default=False)
+    saved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id} → {self.response_id}"
 
 
 class Answer(models.Model):
@@ -329,8 +352,8 @@ class SubjectResult(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="results")
     group_key = models.CharField(max_length=12)
     respondents = models.PositiveIntegerField()
-    statements = models.JSONField(default=dict)
-    nodes = models.JSONField(default=dict)
+    statements = PlainJSONField(default=dict)
+    nodes = PlainJSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subject", "group_key"], name="subjectresult_unique")]

@@ -178,7 +178,7 @@ def _live_counts(invitations: QuerySet[Invitation]) -> QuerySet[Any]:
         invitations.values("round_id", "subject_id", "group__key")
         .annotate(
             invited=Count("pk", filter=Q(status=InvitationStatus.SENT)),
-            answered=Count("pk", filter=Q(status=InvitationStatus.SENT, responded=True)),
+            answered=Count("pk", filter=Q(status=InvitationStatus.SENT, link__submitted=True)),
             waiting=Count("pk", filter=Q(status=InvitationStatus.PROPOSED)),
             failed=Count("pk", filter=Q(status=InvitationStatus.FAILED)),
         )
@@ -738,7 +738,8 @@ def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | No
 def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
     """Invitations that could not be delivered, with the error (1 query)."""
     return list(
-        Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED, responded=False)
+        Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED)
+        .unanswered()
         .select_related("subject", "group")
         .order_by("subject__name", "name", "pk")
     )

@@ -643,13 +643,15 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
     """
     from django.core.validators import validate_email
 
+    from kerne.evaluations.answering import is_submitted
+
     _require_admin(actor, invitation.round.organisation)
     locked = (
         Invitation.objects.select_for_update().select_related("round", "group", "subject__person").get(pk=invitation.pk)
     )
     if locked.round.status != RoundStatus.OPEN:
         raise ValidationError(_("Invitations can be sent again only while the round is open."))
-    if locked.status != InvitationStatus.FAILED or locked.responded:
+    if locked.status != InvitationStatus.FAILED or is_submitted(locked):
         raise ValidationError(_("Only invitations that could not be delivered can be sent again."))
     address = email.strip().lower()
     changed = bool(address) and address != locked.email
@@ -682,7 +684,8 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
 def reminder_recipients(round_: Round, today: dt.date) -> list[int]:
     """Invitations a reminder would reach today: delivered, not answered, not reminded today."""
     return list(
-        Invitation.objects.filter(round=round_, status=InvitationStatus.SENT, responded=False)
+        Invitation.objects.filter(round=round_, status=InvitationStatus.SENT)
+        .unanswered()
         .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
         .values_list("pk", flat=True)
     )

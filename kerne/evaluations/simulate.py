@@ -62,7 +62,8 @@ def simulate_answers(round_: Round, *, seed: int = 1, answer_rate: float | None 
     result = SimulationResult()
     levels: dict[int, dict[str, float]] = {}
     invitations = (
-        Invitation.objects.filter(round=round_, token_hash__isnull=False, responded=False)
+        Invitation.objects.filter(round=round_, token_hash__isnull=False)
+        .unanswered()
         .exclude(status=InvitationStatus.FAILED)
         .select_related("round", "subject", "group")
         .order_by("pk")

@@ -76,7 +76,7 @@ def test_draft_is_kept_and_continued(client, opened):
     response = client.post(link(invitation), post)
     assert response.status_code == 302
     assert response["Location"].endswith("?gemt=1")
-    saved = Response.objects.get(invitation=invitation)
+    saved = Response.objects.get(link__invitation=invitation)
     assert saved.submitted is False
     assert list(saved.answers.values_list("question_id", "value")) == [(first.pk, 5)]
     html = client.get(link(invitation) + "?gemt=1").content.decode()
@@ -93,7 +93,7 @@ def test_htmx_autosave_returns_progress(client, opened):
     response = client.post(link(invitation), {f"q-{first.pk}": "3", "action": "save"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Du har besvaret 1 af 31 udsagn." in response.content.decode()
-    assert Answer.objects.filter(response__invitation=invitation).count() == 1
+    assert Answer.objects.filter(response__link__invitation=invitation).count() == 1
 
 
 def test_submit_requires_every_statement_and_keeps_what_was_typed(client, opened):
@@ -108,7 +108,7 @@ def test_submit_requires_every_statement_and_keeps_what_was_typed(client, opened
     html = response.content.decode()
     assert "2 ting kræver din opmærksomhed" in html
     assert html.count("Vælg et svar (eller “Ved ikke”).") == 4  # summary and field, twice
-    saved = Response.objects.get(invitation=invitation)
+    saved = Response.objects.get(link__invitation=invitation)
     assert saved.submitted is False
     assert saved.answers.count() == 29
 
@@ -122,9 +122,9 @@ def test_submit_once_then_nothing_changes(client, opened):
     assert "Dine svar er allerede modtaget. Intet er ændret." in again.content.decode()
     draft = client.post(link(invitation), {**all_answers(invitation, "2"), "action": "save"})
     assert "allerede modtaget" in draft.content.decode()
-    assert Response.objects.filter(invitation=invitation).count() == 1
-    assert set(Answer.objects.filter(response__invitation=invitation).values_list("value", flat=True)) == {4}
-    assert Invitation.objects.get(pk=invitation.pk).responded is True
+    assert Response.objects.filter(link__invitation=invitation).count() == 1
+    assert set(Answer.objects.filter(response__link__invitation=invitation).values_list("value", flat=True)) == {4}
+    assert Invitation.objects.answered().filter(pk=invitation.pk).exists()
     assert "allerede modtaget" in client.get(link(invitation)).content.decode()
 
 
@@ -230,4 +230,4 @@ def test_concurrent_submits_of_one_link_leave_exactly_one_response(django_captur
         thread.join()
     assert sorted(map(str, results)) == ["False", "False", "False", "True"]
     assert Response.objects.filter(subject=invitation.subject, group=invitation.group).count() == 1
-    assert Answer.objects.filter(response__invitation=invitation).count() == 31
+    assert Answer.objects.filter(response__link__invitation=invitation).count() == 31

@@ -22,7 +22,7 @@ from kerne.evaluations.models import (
     Invitation,
     InvitationStatus,
     RaterChange,
-    Response,
+    ResponseLink,
     Round,
     RoundQuestion,
     RoundStatus,
@@ -826,7 +826,7 @@ def test_closed_round_shows_the_snapshot_summary(client, world, django_capture_o
         _answer(invitation)
     _answer(Invitation.objects.get(subject__person=world.org.people["l1"], group__key="peers"))
     services.round_close_now(round_=world.round, actor=world.hr)
-    assert Response.objects.exclude(invitation=None).count() == 0
+    assert ResponseLink.objects.count() == 0
     page = text(as_user(client, world.hr).get(f"/evaluering/runder/{world.round.pk}/"))
     # Leader 1's four employees and one peer are below their minimums, pooled together (5 ≥ 5).
     l1 = " ".join(page.split("Lise Leder 1 Plejecenter 1", 1)[1].split("Lise Leder 2", 1)[0].split())

@@ -18,6 +18,7 @@ from kerne.evaluations.models import (
     InvitationStatus,
     RaterChange,
     Response,
+    ResponseLink,
     ResponseRate,
     Round,
     RoundQuestion,
@@ -221,7 +222,7 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     summary = text(response)
     assert "Runden er lukket, og resultaterne er gemt." in summary
     assert Round.objects.get(pk=round_.pk).status == RoundStatus.CLOSED
-    assert Response.objects.exclude(invitation=None).count() == 0
+    assert ResponseLink.objects.count() == 0
     assert ResponseRate.objects.get(subject=subject, group_key="employees").responded == 5
     l2_closed = summary.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte Direktør", 1)[0]
     assert " ".join(l2_closed.split()) == "1 af 1 0 af 1 færre end 3 af 1 5 af 5 færre end 3 af 1"

@@ -6,11 +6,21 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from kerne.accounts.tests.factories import UserFactory
 from kerne.core.models import AuditEvent
 from kerne.evaluations import selectors, services
-from kerne.evaluations.models import Invitation, InvitationStatus, RaterChange, Round, RoundStatus, Subject
+from kerne.evaluations.models import (
+    Invitation,
+    InvitationStatus,
+    RaterChange,
+    Response,
+    ResponseLink,
+    Round,
+    RoundStatus,
+    Subject,
+)
 from kerne.evaluations.tests.builders import build_org, prepared_round
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +157,11 @@ def test_resend_refusals_change_nothing(opened, case, error, django_capture_on_c
 
 def test_reminders_now_reach_only_those_who_have_not_answered_once_a_day(opened, django_capture_on_commit_callbacks):
     org, round_ = opened
-    Invitation.objects.filter(round=round_, group__key="employees").update(responded=True)
+    for invitation in Invitation.objects.filter(round=round_, group__key="employees"):
+        response = Response.objects.create(
+            round=round_, subject=invitation.subject, group=invitation.group, submitted=True
+        )
+        ResponseLink.objects.create(invitation=invitation, response=response, submitted=True, saved_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         count = services.reminders_send_now(round_=round_, actor=org.hr)
     assert count == 9  # 21 invitations, 12 of them employees who answered
