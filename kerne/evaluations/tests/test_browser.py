@@ -67,7 +67,7 @@ def test_a_round_through_the_browser(live_server, transactional_db, page, axe, s
 
     # HR: the start page, the (empty) round list and the form with a mistake.
     log_in(page, base, org.hr.email)
-    page.get_by_role("link", name="Evaluering").click()
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Evaluering").click()
     checked(page, axe, heading="Evaluering")
     click_and_wait(page, page.get_by_role("link", name="Ny runde"))
     checked(page, axe, heading="Ny evalueringsrunde")
