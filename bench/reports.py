@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -90,6 +91,7 @@ def main() -> int:
         first = timed_get(client, url)
         later = [timed_get(client, url) for _ in range(5)]
         employees_view = timed_get(client, url + "?visning=employees")
+        shown = _shown_cells(round_)
 
     ok = True
 
@@ -111,8 +113,26 @@ def main() -> int:
     line("organisation report, first view", [first], TARGET_ORG)
     line("organisation report, later views", later, TARGET_ORG)
     line("organisation report, employees", [employees_view], TARGET_ORG)
+    print(f"  figures shown after suppression: {shown}")
     print(f"  peak memory: {peak_rss_mb():.0f} MB")
     return 0 if ok else 1
+
+
+def _shown_cells(round_: Any) -> str:
+    """How much of the heat map and the role table complementary suppression leaves visible."""
+    from kerne.reports.organisation import build_org_report
+
+    report = build_org_report(round_, [])
+    parts = []
+    for view in report.total:
+        units = [row.cells[view] for row in report.units if row.cells[view].atoms]
+        roles = [cells[view] for _level, cells in report.roles if cells[view].atoms]
+        parts.append(
+            f"{view}: whole {'hidden' if report.total[view].hidden else 'shown'}, "
+            f"units {sum(not c.hidden for c in units)}/{len(units)}, "
+            f"role levels {sum(not c.hidden for c in roles)}/{len(roles)}"
+        )
+    return "; ".join(parts)
 
 
 if __name__ == "__main__":

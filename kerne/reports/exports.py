@@ -14,7 +14,9 @@ HIDDEN = "–"
 
 def _mean(cell: Cell, key: str) -> Any:
     figure = cell.node(key)
-    return round(figure.mean, 2) if figure.mean is not None else HIDDEN if cell.hidden else ""
+    if figure.mean is not None:
+        return round(figure.mean, 2)
+    return HIDDEN if cell.hidden or key in cell.hidden_nodes else ""
 
 
 def _cell_row(label: str, view: str, cell: Cell, report: OrgReport) -> list[Any]:

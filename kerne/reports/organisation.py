@@ -31,12 +31,14 @@ from kerne.frameworks.models import Perspective
 from kerne.organisation.models import OrgRoleLevel, Unit
 from kerne.reports.figures import EMPTY, Figure, figure
 from kerne.reports.suppression import Atom, Rule, Table, suppress
+from kerne.reports.whole import hidden_parts
 
 # The views the organisation report offers: everyone but the leaders themselves, or employees only.
 VIEWS = (ALL_OTHERS, GroupKey.EMPLOYEES)
 ANONYMOUS_GROUPS = (GroupKey.PEERS, GroupKey.EMPLOYEES, GroupKey.PARTNERS, POOLED)
 MIN_LEADERS = 3  # a figure covers at least three leaders: no one's personal report shows through
 LEADER_COUNT_MIN = 3  # "n leaders have this as a development need" is shown from three
+SUPPRESSION_VERSION = 4  # part of the cache keys: a changed rule must not serve old results
 
 
 @dataclass
@@ -49,9 +51,11 @@ class Cell:
     respondents: int = 0
     invited: int = 0
     hidden: bool = False
+    protected: bool = False  # hidden although large enough on its own: it would reveal a smaller one
+    hidden_nodes: frozenset[str] = frozenset()  # areas (and competencies) hidden in a shown cell
 
     def node(self, key: str) -> Figure:
-        return EMPTY if self.hidden else figure(self.vectors.get(key))
+        return EMPTY if self.hidden or key in self.hidden_nodes else figure(self.vectors.get(key))
 
 
 @dataclass
@@ -72,7 +76,7 @@ class OrgReport:
     total: dict[str, Cell]
     statements: list[tuple[str, str, str, Figure]]  # key, text, area name, figure
     needs: list[dict[str, Any]]
-    perspectives: list[tuple[str, str, Figure]]
+    perspectives: dict[str, list[tuple[str, str, Figure]]]  # by view
     previous_total: Cell | None
     previous_round: Round | None
     subjects: int
@@ -116,7 +120,7 @@ def _load(
 
 def org_report(round_: Round, scope: Sequence[Unit], views: Sequence[str] = VIEWS) -> OrgReport:
     """The report, cached: a closed round's snapshot never changes, so neither does its report."""
-    key = f"kerne:org-report:{round_.pk}:{','.join(str(u.pk) for u in scope)}:{','.join(views)}"
+    key = f"kerne:org-report:{SUPPRESSION_VERSION}:{round_.pk}:{','.join(str(u.pk) for u in scope)}:{','.join(views)}"
     report: OrgReport | None = cache.get(key)
     if report is None:
         report = build_org_report(round_, scope, views)
@@ -184,21 +188,29 @@ def build_org_report(round_: Round, scope: Sequence[Unit], views: Sequence[str] 
             cells[(view, "role", level.pk)] = members(by_role[level.pk], view)
         families.append(((view, "all", None), [(view, "role", level.pk) for level in role_levels]))
         families.append(((view, "all", None), [(view, "unit", u.pk) for u in tops]))
-    hidden = _suppressed(round_, scope, atoms, cells, families, rule)
+    areas, competencies, texts = _structure(round_)
+    tiers = suppression_tiers(cells)
+    all_cells: dict[Any, list[int]] = cells
+    table = Table(atoms, all_cells)
+    area_keys = [key for key, _name, _p in areas]
+    hidden, hidden_by_area = _suppressed(round_, scope, table, atom_vectors, area_keys, families, tiers, rule)
 
     vectors = _cell_vectors(cells, hidden, atom_vectors, units, children_of, subjects, members, views)
     invited = _invited(round_, subjects)
     built: dict[tuple[str, str, Any], Cell] = {}
     for key, atom_list in cells.items():
         leaders = {atom_subject[i] for i in atom_list}
+        respondents = sum(atoms[i].respondents for i in atom_list)
         built[key] = Cell(
             key=key,
             atoms=atom_list,
             vectors=vectors.get(key, {}),
             leaders=len(leaders),
-            respondents=sum(atoms[i].respondents for i in atom_list),
+            respondents=respondents,
             invited=sum(invited.get(s, 0) for s in leaders) if key[0] == ALL_OTHERS else 0,
             hidden=key in hidden,
+            protected=key in hidden and len(leaders) >= rule.min_leaders and respondents >= rule.min_respondents,
+            hidden_nodes=frozenset(area for area, keys in hidden_by_area.items() if key in keys),
         )
     total = {view: built[(view, "all", None)] for view in VIEWS}
     statements_total = total[ALL_OTHERS]
@@ -207,13 +219,14 @@ def build_org_report(round_: Round, scope: Sequence[Unit], views: Sequence[str] 
             others = results.get(subject.pk, {}).get(ALL_OTHERS)
             if others is not None:
                 _sum_into(statements_total.statements, others.statements)
-    areas, competencies, texts = _structure(round_)
+    hidden_below = _hidden_below_areas(statements_total, areas, competencies, texts, subjects, results, rule)
+    statements_total.hidden_nodes |= hidden_below
     previous = _previous(round_, scope, rule)
     statements = sorted(
         (
             (key, texts[key][0], texts[key][1], figure(vector))
             for key, vector in statements_total.statements.items()
-            if key in texts and rules.scored(vector)
+            if key in texts and key not in hidden_below and rules.scored(vector)
         ),
         key=lambda row: (-(row[3].mean or 0), row[0]),
     )
@@ -227,7 +240,7 @@ def build_org_report(round_: Round, scope: Sequence[Unit], views: Sequence[str] 
         total=total,
         statements=statements,
         needs=_development_needs(competencies, statements_total, subjects, results),
-        perspectives=_perspectives(areas, statements_total),
+        perspectives={view: _perspectives(areas, total[view]) for view in VIEWS},
         previous_total=previous[1] if previous else None,
         previous_round=previous[0] if previous else None,
         subjects=len(subjects),
@@ -306,6 +319,8 @@ def _previous(round_: Round, scope: Sequence[Unit], rule: Rule) -> tuple[Round, 
     vectors: dict[str, list[int]] = {}
     respondents = 0
     leaders = 0
+    node_leaders: dict[str, int] = defaultdict(int)  # an area may be answered about some leaders only
+    node_respondents: dict[str, int] = defaultdict(int)
     for subject in subjects:
         others = results.get(subject.pk, {}).get(ALL_OTHERS)
         if others is None:
@@ -313,6 +328,8 @@ def _previous(round_: Round, scope: Sequence[Unit], rule: Rule) -> tuple[Round, 
         leaders += 1
         respondents += others.respondents
         for node, vector in others.nodes.items():
+            node_leaders[node] += 1
+            node_respondents[node] += others.respondents
             target = vectors.get(node)
             if target is None:
                 vectors[node] = list(vector)
@@ -326,25 +343,106 @@ def _previous(round_: Round, scope: Sequence[Unit], rule: Rule) -> tuple[Round, 
         leaders=leaders,
         respondents=respondents,
         hidden=not safe,
+        hidden_nodes=frozenset(
+            node
+            for node in vectors
+            if node_leaders[node] < rule.min_leaders or node_respondents[node] < rule.min_respondents
+        ),
     )
     return earlier, cell
+
+
+def suppression_tiers(cells: dict[tuple[str, str, Any], list[int]]) -> list[list[tuple[str, str, Any]]]:
+    """What the report shows first when not everything can be shown (DESIGN.md §7).
+
+    The whole organisation in both views, then the heat map of "alle andre", then the employees'
+    heat map, then the role levels: a later table shows a figure only when that costs nothing in an
+    earlier one. Role levels cut across every unit, so in a large organisation they mostly give way.
+    """
+    return [
+        [key for key in cells if key[1] == "all"],
+        *([key for key in cells if key[0] == view and key[1] == "unit"] for view in VIEWS),
+        *([key for key in cells if key[0] == view and key[1] == "role"] for view in VIEWS),
+    ]
 
 
 def _suppressed(
     round_: Round,
     scope: Sequence[Unit],
-    atoms: list[Atom],
-    cells: dict[Any, list[int]],
+    table: Table,
+    atom_vectors: list[Vectors],
+    area_keys: list[str],
     families: list[tuple[Any, list[Any]]],
+    tiers: list[list[Any]],
     rule: Rule,
-) -> set[Any]:
-    """The hidden cells; cached, since a closed round's snapshot never changes."""
-    cache_key = f"kerne:org-suppression:{round_.pk}:{','.join(str(u.pk) for u in scope)}:{len(atoms)}"
-    hidden = cache.get(cache_key)
-    if hidden is None:
-        hidden = suppress(Table(atoms, cells), rule, families)
-        cache.set(cache_key, hidden, 60 * 60 * 24)
-    return set(hidden)
+) -> tuple[set[Any], dict[str, set[Any]]]:
+    """The hidden cells, and for each area answered about fewer leaders than the rest, its own.
+
+    An area written for some role levels only (Hjørring's direktionsmodel has one for direktører)
+    covers fewer leaders in a cell than the cell does: it gets its own suppression over just those
+    atoms. Cached, since a closed round's snapshot never changes.
+    """
+    scope_key = ",".join(str(u.pk) for u in scope)
+    cache_key = f"kerne:org-suppression:{SUPPRESSION_VERSION}:{round_.pk}:{scope_key}:{len(table.atoms)}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        hidden = suppress(table, rule, families, tiers)
+        everyone = frozenset(range(len(table.atoms)))
+        by_population: dict[frozenset[int], list[str]] = defaultdict(list)
+        for area in area_keys:
+            population = frozenset(i for i, vectors in enumerate(atom_vectors) if area in vectors)
+            if population != everyone:
+                by_population[population].append(area)
+        by_area: dict[str, set[Any]] = {}
+        for population, keys in by_population.items():
+            restricted = {key: population.intersection(members) for key, members in table.cells.items()}
+            area_hidden = suppress(Table(table.atoms, restricted), rule, families, tiers)
+            for area in keys:
+                by_area[area] = area_hidden
+        cached = (hidden, by_area)
+        cache.set(cache_key, cached, 60 * 60 * 24)
+    return set(cached[0]), dict(cached[1])
+
+
+def _hidden_below_areas(
+    total: Cell,
+    areas: list[tuple[str, str, str]],
+    competencies: list[tuple[str, str, str]],
+    texts: dict[str, tuple[str, str, str]],
+    subjects: Sequence[Any],
+    results: dict[int, dict[str, Any]],
+    rule: Rule,
+) -> frozenset[str]:
+    """The competencies and statements whose whole-scope figure must not be shown (kerne.reports.whole)."""
+    if total.hidden:
+        return frozenset()
+    respondents: dict[int, int] = {}
+    leaf_population: dict[str, set[int]] = defaultdict(set)
+    for subject in subjects:
+        others = results.get(subject.pk, {}).get(ALL_OTHERS)
+        if others is None:
+            continue
+        respondents[subject.pk] = others.respondents
+        for key in others.statements:
+            leaf_population[key].add(subject.pk)
+
+    def safe(population: frozenset[int]) -> bool:
+        if not population:
+            return True
+        return len(population) >= MIN_LEADERS and sum(respondents[s] for s in population) >= rule.min_respondents
+
+    parent_of: dict[str, str | None] = {key: None for key, _name, _p in areas}
+    parent_of.update({key: area for key, _name, area in competencies})
+    parent_of.update({key: parent for key, (_text, _area, parent) in texts.items()})
+    rank = {key: 2 for key, _name, _p in areas} | {key: 1 for key, _name, _a in competencies}
+    hidden = hidden_parts(
+        parent_of,
+        {key: frozenset(population) for key, population in leaf_population.items()},
+        rank,
+        safe,
+        hidden_from_start=total.hidden_nodes,
+    )
+    return frozenset(hidden) - total.hidden_nodes
 
 
 def _scope_units(round_: Round, scope: Sequence[Unit], subjects: Sequence[Any]) -> list[Unit]:
@@ -377,10 +475,10 @@ def _invited(round_: Round, subjects: Sequence[Any]) -> dict[int, int]:
 
 def _structure(
     round_: Round,
-) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], dict[str, tuple[str, str]]]:
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], dict[str, tuple[str, str, str]]]:
     areas: dict[str, tuple[str, str, str]] = {}
     competencies: dict[str, tuple[str, str, str]] = {}
-    texts: dict[str, tuple[str, str]] = {}
+    texts: dict[str, tuple[str, str, str]] = {}  # statement → text, area name, key of its parent
     for question in (
         RoundQuestion.objects.filter(round=round_).order_by("position").only("id", "text", "node_path", "perspective")
     ):
@@ -389,7 +487,8 @@ def _structure(
         if len(question.node_path) > 1:
             key, name = question.node_path[1]
             competencies.setdefault(key, (key, name, area_key))
-        texts[str(question.pk)] = (question.text, area_name)
+        parent = question.node_path[1][0] if len(question.node_path) > 1 else area_key
+        texts[str(question.pk)] = (question.text, area_name, parent)
     return list(areas.values()), list(competencies.values()), texts
 
 
@@ -439,7 +538,10 @@ def _perspectives(areas: list[tuple[str, str, str]], total: Cell) -> list[tuple[
                 (
                     perspective.value,
                     str(perspective.label),
-                    EMPTY if total.hidden else combined(total.vectors.get(k) for k in keys),
+                    # The sum of its areas: shown only when every one of them is.
+                    EMPTY
+                    if total.hidden or total.hidden_nodes.intersection(keys)
+                    else combined(total.vectors.get(k) for k in keys),
                 )
             )
     return out

@@ -83,7 +83,7 @@ def org_context(report: OrgReport, view: str) -> dict[str, Any]:
         ident="org-areas",
     )
     perspective_chart = charts.balance(
-        [(key, label, fig.mean) for key, label, fig in report.perspectives],
+        [(key, label, fig.mean) for key, label, fig in report.perspectives[view]],
         title=_("The four perspectives of the New Synthesis"),
         ident="org-perspectives",
     )
@@ -98,6 +98,7 @@ def org_context(report: OrgReport, view: str) -> dict[str, Any]:
         "report": report,
         "round": report.round,
         "view": view,
+        "perspectives": report.perspectives[view],
         "views": [(v, view_label(v)) for v in VIEWS],
         "total": total,
         "area_chart": area_chart,

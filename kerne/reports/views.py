@@ -122,6 +122,7 @@ def org_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     top = min((row.depth for row in report.units), default=0)
     context["unit_rows"] = [row for row in report.units if row.depth - top < levels]
     context["levels"] = levels
+    context["roles_protected"] = any(cells[view].protected for _level, cells in report.roles)
     context["level_choices"] = range(1, MAX_LEVELS + 1)
     context["is_admin"] = policy.is_org_admin(request.user)
     if context["is_admin"]:

@@ -59,6 +59,13 @@ def test_the_demo_has_something_in_every_part(demo, client):
     client.force_login(leader)
     html = client.get(f"/rapporter/leder/{subject.pk}/").content.decode()
     assert "Udvikling siden “Ledelsesevaluering 2025”" in html
+    # HR opens the organisation report at once: the whole picture and the change are shown.
+    client.force_login(User.objects.get(email=DEMO_ADMIN_EMAIL))
+    for view in ("", "?visning=employees"):
+        html = client.get(f"/rapporter/runde/{rounds['Ledelsesevaluering 2026'].pk}/{view}").content.decode()
+        assert "Det samlede billede" in html
+        assert "Der er for få svar i dette udsnit" not in html, view
+        assert "Der er for få svar i en af runderne" not in html, view
     link = demo_rater_link()
     assert link is not None
     assert client.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kerne.evaluations.models import ALL_OTHERS
+from kerne.evaluations.models import ALL_OTHERS, SubjectResult
 from kerne.reports.organisation import build_org_report
 from kerne.reports.suppression import Rule
 from kerne.reports.tests.builders import build_wide_org, closed_round
@@ -61,7 +62,7 @@ def test_role_levels_and_statements(wide):
     assert roles["direktoer"].leaders == 0
     assert len(report.strongest) == 5
     assert report.statements[0][3].mean >= report.statements[-1][3].mean
-    assert [label for _key, label, _fig in report.perspectives] == [
+    assert [label for _key, label, _fig in report.perspectives[ALL_OTHERS]] == [
         "Compliance",
         "Performance",
         "Emergens",
@@ -69,6 +70,24 @@ def test_role_levels_and_statements(wide):
     ]
     assert report.needs
     assert all(need["leaders"] is None or need["leaders"] >= 3 for need in report.needs)
+
+
+def test_statements_about_fewer_than_three_leaders_are_not_listed(wide):
+    """The chef's own statements are answered about the chef alone: they stay out of the lists, and
+    so does one leader statement per competency, since the competency minus the rest would show them."""
+    _org, round_ = wide
+    report = build_org_report(round_, [])
+    questions = {str(q.pk): q for q in round_.questions.all()}
+    listed = [questions[key] for key, _text, _area, _figure in report.statements]
+    assert Counter(q.role_level_key for q in listed) == {"leder-af-medarbejdere": 16, "": 7}
+    others = {r.subject_id: r for r in SubjectResult.objects.filter(round=round_, group_key=ALL_OTHERS)}
+    listed_keys = {key for key, *_rest in report.statements}
+    for competency, _name, _area in report.competencies:
+        assert report.total[ALL_OTHERS].node(competency).mean is not None
+        left_out = [k for k, q in questions.items() if len(q.node_path) > 1 and q.node_path[1][0] == competency]
+        left_out = [k for k in left_out if k not in listed_keys]
+        about = {s for s, result in others.items() if set(left_out) & set(result.statements)}
+        assert len(about) >= 3, competency
 
 
 def test_a_small_scope_shows_nothing(wide):
@@ -165,12 +184,12 @@ def test_the_heat_map_shows_the_chosen_number_of_levels(client, wide):
 def test_closing_prepares_the_organisation_report(django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
-    from kerne.reports.organisation import VIEWS, build_org_report
+    from kerne.reports.organisation import SUPPRESSION_VERSION, VIEWS, build_org_report
 
     org = build_wide_org(slug="forberedt")
     with django_capture_on_commit_callbacks(execute=True):
         round_ = closed_round(org, django_capture_on_commit_callbacks, publish=False)
-    key = f"kerne:org-report:{round_.pk}::{VIEWS[0]}"
+    key = f"kerne:org-report:{SUPPRESSION_VERSION}:{round_.pk}::{VIEWS[0]}"
     cached = cache.get(key)
     assert cached is not None
     assert cached.total[ALL_OTHERS].respondents == build_org_report(round_, []).total[ALL_OTHERS].respondents

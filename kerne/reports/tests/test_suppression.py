@@ -12,6 +12,7 @@ from itertools import combinations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kerne.reports.organisation import suppression_tiers
 from kerne.reports.suppression import Atom, Rule, Table, is_safe, suppress
 
 RULE = Rule(min_leaders=3, min_respondents=5)
@@ -74,7 +75,7 @@ def organisations(draw):
 
 
 def report_cells(parents, leaders):
-    """The cells an organisation report shows: units × group, and role levels × group at the top."""
+    """The cells an organisation report shows: the whole, units and role levels, each × group."""
 
     def under(unit):
         out, stack = set(), [unit]
@@ -96,6 +97,8 @@ def report_cells(parents, leaders):
             children = [(group, "unit", c) for c, p in enumerate(parents) if p == unit]
             if children:
                 families.append(((group, "unit", unit), children))
+        cells[(group, "all", None)] = [i for _u, _r, own in leaders for i in pick(own)]
+        families.append(((group, "all", None), [(group, "unit", 0)]))
         for role in ("chef", "leder"):
             cells[(group, "role", role)] = [i for _u, r, own in leaders if r == role for i in pick(own)]
         families.append(((group, "unit", 0), [(group, "role", "chef"), (group, "role", "leder")]))
@@ -110,17 +113,23 @@ def test_no_hidden_figure_can_be_derived(org):
         return
     cells, families = report_cells(parents, leaders)
     table = Table(atoms, cells)
-    hidden = suppress(table, RULE, families)
+    tiers = suppression_tiers(cells)  # what the organisation report uses
+    for ranked in (None, tiers):
+        hidden = suppress(table, RULE, families, ranked)
+        assert_nothing_derivable(table, cells, hidden, len(atoms))
+
+
+def assert_nothing_derivable(table, cells, hidden, atom_count):
     published = [k for k in cells if k not in hidden]
     for key in published:
         assert is_safe(table, table.cells[key], RULE), key
-    vectors = [[1 if i in table.cells[k] else 0 for i in range(len(atoms))] for k in published]
+    vectors = [[1 if i in table.cells[k] else 0 for i in range(atom_count)] for k in published]
     basis = span_basis(vectors)
-    for size in range(1, min(4, len(atoms)) + 1):
-        for subset in combinations(range(len(atoms)), size):
+    for size in range(1, min(4, atom_count) + 1):
+        for subset in combinations(range(atom_count), size):
             if is_safe(table, frozenset(subset), RULE):
                 continue
-            vector = [1 if i in subset else 0 for i in range(len(atoms))]
+            vector = [1 if i in subset else 0 for i in range(atom_count)]
             assert not in_span(basis, vector), (subset, published)
 
 
@@ -149,3 +158,35 @@ def test_the_attacker_finds_what_hiding_only_small_cells_leaves_open():
     published = [k for k in cells if k not in suppress(table, RULE, [("unit0", ["unit1"])])]
     basis = span_basis([[1 if i in table.cells[k] else 0 for i in range(7)] for k in published])
     assert not in_span(basis, [0, 0, 0, 0, 1, 0, 0])
+
+
+def test_a_small_role_level_is_hidden_rather_than_the_whole():
+    """One leader outside the only role level shown: hiding that level saves the organisation's figure."""
+    atoms = [Atom("a", 6), Atom("b", 6), Atom("c", 6), Atom("d", 6), Atom("kd", 6)]
+    table = Table(atoms, {"all": range(5), "leder": range(4), "kommunaldirektør": [4]})
+    assert suppress(table, RULE) == {"kommunaldirektør", "leder"}
+
+
+def test_the_unit_shown_is_hidden_rather_than_the_whole():
+    """North is shown, the rest (two leaders) is not: all − north would show them, so north goes."""
+    atoms = [Atom(leader, 6) for leader in "abcdef"]
+    cells = {"all": range(6), "north": [0, 1, 2, 3], "south": [4, 5], "north-east": [0], "north-west": [1]}
+    hidden = suppress(Table(atoms, cells), RULE)
+    assert "all" not in hidden
+    assert hidden == {"south", "north-east", "north-west", "north"}
+
+
+def test_a_later_tier_gives_way_to_an_earlier_one():
+    """Units first: the role level that would split a unit is hidden, the unit stays."""
+    atoms = [Atom(leader, 6) for leader in "abcdef"]
+    cells = {"all": range(6), "north": [0, 1, 2], "south": [3, 4, 5], "chef": [0, 3, 4, 5], "leder": [1, 2]}
+    table = Table(atoms, cells)
+    assert suppress(table, RULE, tiers=[["all", "north", "south"], ["chef", "leder"]]) == {"chef", "leder"}
+    # Without the ranking the smallest cells go first: both units, and the role level after them.
+    assert suppress(table, RULE) == {"leder", "north", "south", "chef"}
+
+
+def test_cells_of_no_tier_come_last():
+    atoms = [Atom(leader, 6) for leader in "abcdef"]
+    cells = {"all": range(6), "north": [0, 1, 2], "south": [3, 4, 5], "chef": [0, 3, 4, 5], "leder": [1, 2]}
+    assert suppress(Table(atoms, cells), RULE, tiers=[["north", "south"]]) == {"chef", "leder"}
