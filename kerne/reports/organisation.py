@@ -429,7 +429,7 @@ def _hidden_below_areas(
     def safe(population: frozenset[int]) -> bool:
         if not population:
             return True
-        return len(population) >= MIN_LEADERS and sum(respondents[s] for s in population) >= rule.min_respondents
+        return len(population) >= rule.min_leaders and sum(respondents[s] for s in population) >= rule.min_respondents
 
     parent_of: dict[str, str | None] = {key: None for key, _name, _p in areas}
     parent_of.update({key: area for key, _name, area in competencies})
