@@ -1,11 +1,12 @@
-"""URL map: each app mounts its own urls; the API mounts each app's router."""
+"""URL map: each app mounts its own urls; the API mounts each app's router; kerne.home the pages that draw on all."""
 
 from django.urls import include, path
 
-from config import views
+from kerne.home import views as home
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("konto/min-side/", home.my_page, name="me"),
     path("konto/", include("kerne.accounts.urls")),
     path("ledelsesgrundlag/", include("kerne.frameworks.urls")),
     path("svar/", include("kerne.evaluations.answer_urls")),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kerne.development",
     "kerne.results",
     "kerne.api",
+    "kerne.home",
     "kerne.demo",
 ]
 

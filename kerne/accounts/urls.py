@@ -18,7 +18,6 @@ urlpatterns = [
     # Single sign-on: answers 404 unless KERNE_OIDC_* is configured.
     path("oidc/log-ind/", oidc.KerneOIDCRequestView.as_view(), name="oidc_login"),
     path("oidc/callback/", oidc.KerneOIDCCallbackView.as_view(), name="oidc_callback"),
-    path("min-side/", views.my_page_view, name="me"),
     path("brugere/", views.user_list_view, name="users"),
     path("brugere/<int:pk>/administrator/", views.user_set_admin_view, name="user_set_admin"),
     path("log/", views.audit_log_view, name="audit_log"),

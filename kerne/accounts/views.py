@@ -123,35 +123,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-# --- Min side ---------------------------------------------------------------------------------------
-
-
-@login_required
-def my_page_view(request: HttpRequest) -> HttpResponse:
-    """Who am I in the organisation, and what can I see."""
-    user = request.user
-    person = policy.person_of(user)
-    position = selectors.current_position(user, person)
-    admin = policy.is_org_admin(user)
-    # HR's insight is the whole organisation: a number, not a list.
-    insight = [] if admin else list(policy.result_insight_people(user).order_by("name"))
-    context = {
-        "person": person,
-        "position": position,
-        "role": policy.role_label(user),
-        "is_admin": admin,
-        "organisation": policy.organisation_of(user),
-        "unit_count": policy.visible_units(user).count(),
-        "people_count": policy.visible_people(user).count(),
-        "insight": insight,
-        "insight_count": policy.result_insight_people(user).count() if admin else len(insight),
-        "reports": list(selectors.direct_reports(user, person).order_by("name")) if person else [],
-        "chain": selectors.manager_chain(user, person, policy.INSIGHT_LEVELS) if person else [],
-        "crumbs": _crumbs((None, _("My page"))),
-    }
-    return render(request, "accounts/my_page.html", context)
-
-
 # --- HR: users --------------------------------------------------------------------------------------
 
 
