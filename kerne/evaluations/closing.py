@@ -41,7 +41,7 @@ from kerne.evaluations.models import (
     RoundStatus,
     SubjectResult,
 )
-from kerne.evaluations.signals import round_closed
+from kerne.evaluations.signals import round_closed, round_published
 
 # A group's answers folded: statement vectors by question id (as text), node vectors by node key.
 Folded = tuple[dict[str, rules.Vector], dict[str, rules.Vector]]
@@ -252,5 +252,7 @@ def round_publish(*, round_: Round, actor: Any) -> int:
     from kerne.evaluations.mail import notify_reports_ready
 
     ids = [s.pk for s in subjects]
+    round_id = round_.pk
     transaction.on_commit(lambda: notify_reports_ready(ids))
+    transaction.on_commit(lambda: round_published.send(sender=Round, round_id=round_id))
     return len(subjects)

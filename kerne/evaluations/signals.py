@@ -10,3 +10,5 @@ from django.dispatch import Signal
 
 # Sent after the closing transaction commits, with round_id=<id>.
 round_closed = Signal()
+# Sent after the release transaction commits, with round_id=<id>: the reports may now be read.
+round_published = Signal()
