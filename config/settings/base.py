@@ -103,8 +103,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and the web process use the file at the same time.
+    # secure_delete: a deleted row is overwritten in the file at once, never left to be found there.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -207,12 +208,25 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Every handler hides rater links (kerne.core.logging), also runserver's request log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_rater_links": {"()": "kerne.core.logging.HideRaterLinks"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_rater_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_rater_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("KERNE_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # keeps failed logins and lockouts, drops per-login chatter
@@ -231,8 +245,22 @@ else:
     # (rate limits, and reports prepared in the background). `manage.py createcachetable` makes it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_cache"}}
 
-# Rater links: wrong tokens per client address, and requests per valid link.
+# Rate limits have a cache of their own, so closing a round can clear every counter keyed by its
+# links (docs/privacy.md). With Redis: the same server, keys of their own that expire within a minute.
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "kerne-ratelimit",
+    }
+    RATELIMIT_USE_CACHE = "default"  # clear() would empty the whole Redis database
+else:
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_ratelimit"}
+    RATELIMIT_USE_CACHE = "ratelimit"
+
+# Rater links: wrong links per client address, and requests per valid link.
 KERNE_BAD_TOKEN_RATE = env("KERNE_BAD_TOKEN_RATE", "20/m")
 KERNE_TOKEN_RATE = env("KERNE_TOKEN_RATE", "120/m")
-# Key for deriving rater links from their stored salt (defaults to one derived from SECRET_KEY).
-KERNE_TOKEN_KEY = env("KERNE_TOKEN_KEY")
+# The key directory: each open round's link secret and private key, one file per round, destroyed
+# when the round closes. Never in a database backup; with several machines, a shared mount.
+KERNE_KEY_DIR = Path(env("KERNE_KEY_DIR", str(BASE_DIR / "var" / "keys")))

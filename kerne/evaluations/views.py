@@ -452,6 +452,10 @@ def subject_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if round_.status != RoundStatus.DRAFT:
         context["rates"] = selectors.subject_rates(request.user, subject)
+        # The viewer's own questionnaires (the self-evaluation, or the own leader's view of this leader).
+        context["questionnaires"] = [
+            q for q in selectors.my_questionnaires(request.user) if q.invitation.subject_id == subject.pk
+        ]
         return render(request, "evaluations/subject.html", context)
     raters = selectors.subject_raters(request.user, subject)
     context["raters"] = raters

@@ -151,7 +151,9 @@ def load_personal_report(subject: Subject) -> PersonalReport:
     ]
     rates = list(ResponseRate.objects.filter(subject=subject))
     minimums = {g.key: g.min_responses for g in round_.groups.all()}
-    comments = list(Comment.objects.filter(subject=subject, from_self=False).values_list("area_key", "text", "id"))
+    comments = list(
+        Comment.objects.filter(subject=subject).exclude(group_key="self").values_list("area_key", "text", "id")
+    )
     previous = (
         Subject.objects.filter(
             person_id=subject.person_id,
