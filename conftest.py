@@ -130,3 +130,7 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+# The real SMTP server and OpenID Connect provider (testing/fixtures.py).
+pytest_plugins = ["testing.fixtures"]

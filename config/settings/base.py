@@ -187,13 +187,34 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
-EMAIL_BACKEND = env("KERNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- E-mail (docs/configuration.md): the relay, and how kerne.core.mail paces and retries ---
+_email_backend = env("KERNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if _email_backend in {"smtp", "django.core.mail.backends.smtp.EmailBackend"}:
+    # Django's SMTP backend, greeting the relay with Kerne's public host name (kerne/core/smtp.py).
+    _email_backend = "kerne.core.smtp.EmailBackend"
+EMAIL_BACKEND = _email_backend
 EMAIL_HOST = env("KERNE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("KERNE_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("KERNE_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("KERNE_EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("KERNE_EMAIL_USE_TLS")
+EMAIL_USE_TLS = env_bool("KERNE_EMAIL_USE_TLS")  # STARTTLS, usually port 587
+# Implicit TLS (SMTPS), usually port 465: on by default for port 465 unless STARTTLS is asked for.
+EMAIL_USE_SSL = env_bool("KERNE_EMAIL_USE_SSL", EMAIL_PORT == 465 and not EMAIL_USE_TLS)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise RuntimeError(
+        "KERNE_EMAIL_USE_TLS (STARTTLS, port 587) and KERNE_EMAIL_USE_SSL (implicit TLS, port 465) "
+        "cannot both be on: choose the one your mail relay offers."
+    )
+EMAIL_TIMEOUT = float(env("KERNE_EMAIL_TIMEOUT", "20"))  # seconds for each step of an SMTP conversation
 DEFAULT_FROM_EMAIL = env("KERNE_FROM_EMAIL", "Kerne <kerne@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+KERNE_REPLY_TO = env("KERNE_REPLY_TO")  # where answers to Kerne's mails go, e.g. HR's shared mailbox
+KERNE_MAIL_DOMAIN = env("KERNE_MAIL_DOMAIN")  # Message-ID domain; default: the host of KERNE_BASE_URL
+KERNE_EMAIL_HELO_NAME = env("KERNE_EMAIL_HELO_NAME")  # EHLO name; default: the host of KERNE_BASE_URL
+KERNE_EMAIL_BATCH_SIZE = int(env("KERNE_EMAIL_BATCH_SIZE", "30"))  # mails per connection (0: no limit)
+KERNE_EMAIL_BATCH_PAUSE = float(env("KERNE_EMAIL_BATCH_PAUSE", "0"))  # seconds between two connections
+KERNE_EMAIL_RETRIES = int(env("KERNE_EMAIL_RETRIES", "4"))  # tries again after a temporary failure
+KERNE_EMAIL_RETRY_DELAY = float(env("KERNE_EMAIL_RETRY_DELAY", "2"))  # first wait in seconds, doubled each time
 
 TASKS = {
     "default": {

@@ -26,3 +26,6 @@ else:
 STATIC_ROOT = None  # type: ignore[assignment]  # served from the apps' static folders (WhiteNoise finders) in tests
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne-test"}}
+# kerne.core.mail: retry quickly (tests that check the back-off count the waits instead).
+KERNE_EMAIL_RETRY_DELAY = 0.01
+KERNE_EMAIL_BATCH_PAUSE = 0.0
