@@ -126,7 +126,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # django-axes checks every attempt first; a locked-out address gets the lockout page, not a login.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kerne.accounts.backends.ModelBackend",  # Django's, refusing people who have left (backends.py)
 ]
 AXES_FAILURE_LIMIT = int(env("KERNE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("KERNE_LOGIN_LOCKOUT_MINUTES", "15")))

@@ -219,7 +219,8 @@ def logout_record(*, user: User, ip: str | None) -> None:
     audit_record(actor=user, action="logout", obj=user, organisation=user.organisation, data={"ip": ip})
 
 
-def password_reset_requested_record(*, email: str, ip: str | None) -> None:
+def password_reset_requested_record(*, email: str, ip: str | None, mail: str = "") -> None:
+    """`mail`: what happened to the reset mail: "sent", "failed", "pending" (relay busy or down), "none"."""
     address = _normalise_email(email)[:254]
     account = User.objects.select_related("organisation").filter(email__iexact=address).first() if address else None
     audit_record(
@@ -227,7 +228,7 @@ def password_reset_requested_record(*, email: str, ip: str | None) -> None:
         action="password_reset.requested",
         obj=account,
         organisation=account.organisation if account is not None else None,
-        data={"email": address, "ip": ip, "known": account is not None},
+        data={"email": address, "ip": ip, "known": account is not None, "mail": mail},
     )
 
 
