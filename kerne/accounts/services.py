@@ -6,9 +6,11 @@ raised as AccountError with a Danish message for the page; nothing is changed wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kerne.accounts.models import User
@@ -182,7 +184,37 @@ def user_deactivate(*, user: User, actor: Any) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     audit_record(actor=actor, action="user.deactivated", obj=user, organisation=user.organisation)
+    user_sessions_end(user_ids=[user.pk], actor=actor, reason="deactivated")
     return user
+
+
+@transaction.atomic
+def user_sessions_end(*, user_ids: Iterable[int], actor: Any, reason: str) -> int:
+    """Sign these logins out everywhere, at once (every browser, every device). Returns how many.
+
+    Raising `User.session_generation` changes the hash every session of the login carries, so Django
+    treats each of them as signed out at its next request, whatever the session store. `reason`
+    ("left": no longer in HR's file; "deactivated": closed by HR) is written to the audit log.
+    """
+    users = list(User.objects.filter(pk__in=list(user_ids)).select_related("organisation", "person"))
+    if not users:
+        return 0
+    User.objects.filter(pk__in=[u.pk for u in users]).update(session_generation=F("session_generation") + 1)
+    for user in users:
+        audit_record(
+            actor=actor,
+            action="user.sessions_ended",
+            obj=user,
+            organisation=user.organisation,
+            data={"reason": reason, "person": user.person.employee_number if user.person else None},
+        )
+    return len(users)
+
+
+def sessions_end_for_leavers(*, organisation: Organisation, person_ids: Sequence[int]) -> int:
+    """The HR import marked these people as having left: end the sessions of their logins."""
+    ids = User.objects.filter(organisation=organisation, person_id__in=list(person_ids)).values_list("pk", flat=True)
+    return user_sessions_end(user_ids=ids, actor="HR-import", reason="left")
 
 
 # --- signing in and out (called by the login, logout, reset and OIDC views) ------------------------

@@ -259,6 +259,7 @@ ACTION_LABELS = {
     "user.role_changed": gettext_lazy("Role changed"),
     "user.person_linked": gettext_lazy("User linked to person"),
     "user.deactivated": gettext_lazy("User deactivated"),
+    "user.sessions_ended": gettext_lazy("Signed out everywhere"),
     "organisation.created": gettext_lazy("Organisation created"),
     "framework.imported": gettext_lazy("Framework imported"),
     "framework.updated": gettext_lazy("Framework updated"),
@@ -292,6 +293,8 @@ VALUE_LABELS = {
     "inactive": gettext_lazy("closed account"),
     "no_organisation": gettext_lazy("single sign-on not set up"),
     "failed": gettext_lazy("the sign-in service reported an error"),
+    "left": gettext_lazy("no longer in HR's staff list"),
+    "deactivated": gettext_lazy("the login was closed"),
 }
 
 

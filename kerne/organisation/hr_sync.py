@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.core.audit import audit_record
+from kerne.organisation.signals import people_left
 from kerne.organisation.hr_import import (
     ColumnMapping,
     FileUnit,
@@ -459,6 +460,8 @@ def org_import_apply(
         steps.report(2, 0)
         _write(organisation, plan.work, steps)
         plan.applied = True
+        if plan.work.people_to_leave:  # accounts ends their sessions (kerne/organisation/signals.py)
+            people_left.send(Organisation, organisation=organisation, person_ids=list(plan.work.people_to_leave))
         audit_record(
             actor=actor,
             action="organisation.import_applied",
