@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from testing.oidc import Provider
 from testing.smtp import SmtpServer
 
 
@@ -42,3 +43,49 @@ def smtp(_smtp_server: SmtpServer, settings: Any) -> SmtpServer:
     _smtp_server.reset()
     use_smtp(settings, _smtp_server)
     return _smtp_server
+
+
+@pytest.fixture(scope="session")
+def _oidc_provider() -> Iterator[Provider]:
+    provider = Provider().start()
+    yield provider
+    provider.stop()
+
+
+SSO_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "kerne.accounts.backends.ModelBackend",
+    "kerne.accounts.oidc.KerneOIDCBackend",
+]
+
+
+def use_provider(settings: Any, provider: Provider, base_url: str) -> None:
+    """Point Kerne's SSO settings at the provider, as an IT department would (discovery document only)."""
+    settings.KERNE_OIDC_ENABLED = True
+    settings.AUTHENTICATION_BACKENDS = SSO_BACKENDS
+    settings.OIDC_RP_CLIENT_ID = provider.client_id
+    settings.OIDC_RP_CLIENT_SECRET = provider.client_secret
+    settings.KERNE_OIDC_OP_DISCOVERY = provider.discovery_url
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = ""
+    settings.OIDC_OP_TOKEN_ENDPOINT = ""
+    settings.OIDC_OP_USER_ENDPOINT = ""  # like Entra: the claims come in the ID token
+    settings.OIDC_OP_JWKS_ENDPOINT = ""
+    settings.KERNE_OIDC_OP_LOGOUT_ENDPOINT = ""
+    settings.KERNE_OIDC_ORGANISATION = "aby"
+    settings.KERNE_OIDC_EMAIL_CLAIM = "email"
+    settings.KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM = "employeeid"
+    settings.KERNE_OIDC_PROVIDER_NAME = "Microsoft"
+    settings.KERNE_OIDC_LOGOUT = "provider"
+    settings.OIDC_TIMEOUT = 2
+    provider.set_client(
+        redirect_uris=[f"{base_url}/konto/oidc/callback/"],
+        post_logout_redirect_uris=[f"{base_url}/konto/logget-ud/"],
+    )
+
+
+@pytest.fixture
+def provider(_oidc_provider: Provider, settings: Any) -> Provider:
+    """The real OpenID Connect provider, emptied, with Kerne's settings pointing at it (test client's host)."""
+    _oidc_provider.reset()
+    use_provider(settings, _oidc_provider, "http://testserver")
+    return _oidc_provider

@@ -48,10 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "kerne.core",
     "kerne.organisation",
     "kerne.accounts",
+    # After kerne.accounts, whose axes_reset_username (any case) replaces axes' own.
+    "axes",
     "kerne.frameworks",
     "kerne.evaluations",
     "kerne.reports",
@@ -136,11 +137,20 @@ AXES_USERNAME_CALLABLE = "kerne.accounts.throttle.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "kerne.accounts.throttle.client_ip"
 # Reverse proxies in front of Kerne whose X-Forwarded-For is trusted (0: use the connection's address).
 KERNE_PROXY_COUNT = int(env("KERNE_PROXY_COUNT", "0"))
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto: trust it, so Kerne knows the request came
+# over https (the SSO callback address, secure cookies). Off by default: without such a proxy a client
+# could claim https itself. The proxy must overwrite the header, never pass on the client's.
+KERNE_TRUST_X_FORWARDED_PROTO = env_bool("KERNE_TRUST_X_FORWARDED_PROTO")
+if KERNE_TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 AXES_RESET_ON_SUCCESS = True
 # A fixed lockout: attempts during the lockout do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "kerne.accounts.throttle.lockout_response"  # the Danish lockout page
 AXES_ENABLE_ADMIN = False
+# Single sign-on is not counted: the provider checks the password (and throttles), and a refused SSO
+# sign-in carries no user name, so counting it would lock every SSO sign-in from a shared NAT address.
+AXES_WHITELIST_CALLABLE = "kerne.accounts.throttle.is_single_sign_on"
 AXES_VERBOSE = False
 
 # OpenID Connect (Microsoft Entra ID and others) with mozilla-django-oidc: on when a client id and
@@ -163,6 +173,17 @@ KERNE_OIDC_ORGANISATION = env("KERNE_OIDC_ORGANISATION")  # slug of the organisa
 KERNE_OIDC_EMAIL_CLAIM = env("KERNE_OIDC_EMAIL_CLAIM", "email")
 KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM = env("KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM")  # e.g. "employeeid"
 KERNE_OIDC_PROVIDER_NAME = env("KERNE_OIDC_PROVIDER_NAME", "Microsoft")
+OIDC_TIMEOUT = float(env("KERNE_OIDC_TIMEOUT", "10"))  # seconds for every call to the provider
+# An outbound proxy for the calls to the provider, e.g. "http://proxy.kommune.dk:8080" (else HTTPS_PROXY).
+_oidc_proxy = env("KERNE_OIDC_HTTP_PROXY")
+OIDC_PROXY = {"http": _oidc_proxy, "https": _oidc_proxy} if _oidc_proxy else None
+OIDC_STORE_ID_TOKEN = True  # the ID token is the hint for the provider's end-session at logout
+# RP-initiated logout: the provider's end-session address (default: from the discovery document), and
+# whether logging out of Kerne also logs out at the provider ("provider") or only offers it ("kerne").
+KERNE_OIDC_OP_LOGOUT_ENDPOINT = env("KERNE_OIDC_OP_LOGOUT_ENDPOINT")
+KERNE_OIDC_LOGOUT = env("KERNE_OIDC_LOGOUT", "provider")
+if KERNE_OIDC_LOGOUT not in {"provider", "kerne"}:
+    raise RuntimeError("KERNE_OIDC_LOGOUT must be 'provider' or 'kerne'.")
 if KERNE_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("kerne.accounts.oidc.KerneOIDCBackend")
 

@@ -230,11 +230,15 @@ def login_record(*, user: User, method: str, ip: str | None) -> None:
     )
 
 
-def login_failed_record(*, email: str, method: str, ip: str | None, reason: str) -> None:
+def login_failed_record(
+    *, email: str, method: str, ip: str | None, reason: str, organisation: Organisation | None = None
+) -> None:
     """A refused sign-in, with the address that was tried (never the password).
 
     The event belongs to the organisation of the account with that address, so its HR can see
-    attempts on their users; attempts on unknown addresses belong to no organisation.
+    attempts on their users. Without such an account it belongs to `organisation` when given (single
+    sign-on: the organisation SSO is set up for, whose HR must see strangers and failures), else to
+    no organisation (a password attempt on an unknown address).
     """
     address = _normalise_email(email)[:254]
     account = User.objects.select_related("organisation").filter(email__iexact=address).first() if address else None
@@ -242,7 +246,7 @@ def login_failed_record(*, email: str, method: str, ip: str | None, reason: str)
         actor=address or "?",
         action="login.failed",
         obj=account,
-        organisation=account.organisation if account is not None else None,
+        organisation=account.organisation if account is not None and account.organisation else organisation,
         data={"email": address, "method": method, "ip": ip, "reason": reason},
     )
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kerne.accounts import backends, policy, services
+from kerne.accounts import backends, oidc, policy, services
 from kerne.accounts.models import User
 from kerne.accounts.throttle import client_ip
 from kerne.core.mail import Delivery, Outgoing, deliver
@@ -91,10 +92,38 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    """Ends Kerne's session and, after single sign-on, the provider's too (RP-initiated logout).
+
+    Then the logged-out page says what happened: logged out of Kerne only, or of the provider as well.
+    """
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        plan = oidc.logout_plan(request)
         if request.user.is_authenticated:
             services.logout_record(user=request.user, ip=client_ip(request))
-        return super().post(request, *args, **kwargs)
+        auth_logout(request)
+        # The new, anonymous session carries what the page after the logout must say.
+        request.session[LOGGED_OUT_KEY] = plan.how
+        if plan.end_session:
+            request.session[END_SESSION_KEY] = plan.end_session
+        return redirect(plan.redirect or reverse("accounts:logged_out"))
+
+
+LOGGED_OUT_KEY = "kerne_logged_out"
+END_SESSION_KEY = "kerne_end_session"
+
+
+def logged_out_view(request: HttpRequest) -> HttpResponse:
+    """After logging out (and, after single sign-on, the provider's end-session): what happened."""
+    how = request.session.pop(LOGGED_OUT_KEY, "")
+    end_session = request.session.pop(END_SESSION_KEY, "")
+    if request.user.is_authenticated:
+        how = "still_in"
+    return render(
+        request,
+        "accounts/logged_out.html",
+        {"how": how, "end_session": end_session, "provider": settings.KERNE_OIDC_PROVIDER_NAME},
+    )
 
 
 class KernePasswordResetForm(PasswordResetForm):
@@ -294,6 +323,16 @@ VALUE_LABELS = {
     "no_organisation": gettext_lazy("single sign-on not set up"),
     "failed": gettext_lazy("the sign-in service reported an error"),
     "left": gettext_lazy("no longer in HR's staff list"),
+    "declined": gettext_lazy("the person did not allow the sign-in service to share their details"),
+    "not_assigned": gettext_lazy("not given access to Kerne in the sign-in service"),
+    "provider_refused": gettext_lazy("refused by the sign-in service"),
+    "stale": gettext_lazy("an expired or already used sign-in answer"),
+    "invalid_token": gettext_lazy("the sign-in service's answer could not be verified"),
+    "provider_unreachable": gettext_lazy("the sign-in service could not be reached"),
+    "provider_timeout": gettext_lazy("the sign-in service did not answer in time"),
+    "provider_error": gettext_lazy("the sign-in service answered with an error"),
+    "client_rejected": gettext_lazy("the sign-in service refused Kerne's client secret"),
+    "misconfigured": gettext_lazy("single sign-on is not set up correctly"),
     "deactivated": gettext_lazy("the login was closed"),
 }
 
