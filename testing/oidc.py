@@ -62,7 +62,7 @@ class Provider:
             "PYTHONPATH": str(ROOT),
         }
         log = self.log_path.open("wb")
-        self._process = subprocess.Popen(  # noqa: S603 - our own test server
+        self._process = subprocess.Popen(
             [sys.executable, "-m", "testing.op.serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + timeout
@@ -91,9 +91,7 @@ class Provider:
     # --- configuration ----------------------------------------------------------------------------
 
     def _control(self, action: str, **data: Any) -> None:
-        response = requests.post(
-            f"{self.url}/_test/{action}/", json=data, headers={"X-Test-Key": self.key}, timeout=10
-        )
+        response = requests.post(f"{self.url}/_test/{action}/", json=data, headers={"X-Test-Key": self.key}, timeout=10)
         if response.status_code != 200:
             raise ProviderError(f"/_test/{action}/ answered {response.status_code}")
 
@@ -167,13 +165,20 @@ def sign_in(
             )
         elif 'name="allow"' in html and consent is not None:
             assert csrf is not None
-            fields = {k: html_lib.unescape(v) for k, v in re.findall(r'<input name="([^"]+)" type="hidden" value="([^"]*)"', html)}
+            fields = {
+                k: html_lib.unescape(v)
+                for k, v in re.findall(r'<input name="([^"]+)" type="hidden" value="([^"]*)"', html)
+            }
             fields.update(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
             fields["csrfmiddlewaretoken"] = csrf.group(1)
             if consent:
                 fields["allow"] = "Authorize"
             response = browser.post(
-                urljoin(url, "/openid/authorize/"), data=fields, headers={"Referer": url}, allow_redirects=False, timeout=10
+                urljoin(url, "/openid/authorize/"),
+                data=fields,
+                headers={"Referer": url},
+                allow_redirects=False,
+                timeout=10,
             )
         else:
             raise ProviderError(f"Unexpected page at the provider ({response.status_code}): {html[:500]}")

@@ -75,7 +75,7 @@ class User(AbstractUser):
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         if not self.session_generation:
-            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
         return salted_hmac(
             "kerne.accounts.User.session_auth_hash",
             f"{self.password}|{self.session_generation}",

@@ -321,7 +321,10 @@ def _failure_text(kind: str) -> tuple[str, str, str]:
         ),
         "provider_timeout": (
             _("%(provider)s did not answer in time"),
-            _("Kerne asked %(provider)s to confirm your sign-in, but no answer came in time. You have not been signed in."),
+            _(
+                "Kerne asked %(provider)s to confirm your sign-in, but no answer came in time. "
+                "You have not been signed in."
+            ),
             _(
                 "Try again in a few minutes, or log in with your e-mail address and password. If it goes on, tell "
                 "your IT department."
@@ -329,7 +332,10 @@ def _failure_text(kind: str) -> tuple[str, str, str]:
         ),
         "provider_error": (
             _("%(provider)s reported an error"),
-            _("Kerne asked %(provider)s to confirm your sign-in, and it answered with an error. You have not been signed in."),
+            _(
+                "Kerne asked %(provider)s to confirm your sign-in, and it answered with an error. "
+                "You have not been signed in."
+            ),
             _(
                 "Try again in a few minutes, or log in with your e-mail address and password. If it goes on, tell "
                 "your IT department."
@@ -447,9 +453,7 @@ class KerneOIDCCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[mis
             return response
         state = request.GET.get("state", "")
         if "code" not in request.GET or not state or state not in request.session.get("oidc_states", {}):
-            return failure_page(
-                request, SSOFailure("stale", f"state {state[:12]!r} not among this session's sign-ins")
-            )
+            return failure_page(request, SSOFailure("stale", f"state {state[:12]!r} not among this session's sign-ins"))
         try:
             response = super().get(request)
         except Exception as exc:

@@ -157,7 +157,7 @@ class KernePasswordResetForm(PasswordResetForm):
             )
         )
 
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self._outgoing: list[Outgoing] = []
         super().save(*args, **kwargs)
         # Someone waits for the page: one try, no back-off (the connection has KERNE_EMAIL_TIMEOUT).
@@ -193,8 +193,10 @@ class PasswordResetView(auth_views.PasswordResetView):
             # The same page whether or not the address has an account, so nobody can test addresses.
             return redirect(self.get_success_url())
         log.error(
-            "Password reset mail not sent (%s): %s", outcome, "; ".join(reason for _to, reason in delivery.pending)
-            or "; ".join(reason for _to, reason in delivery.failed)
+            "Password reset mail not sent (%s): %s",
+            outcome,
+            "; ".join(reason for _to, reason in delivery.pending)
+            or "; ".join(reason for _to, reason in delivery.failed),
         )
         [result] = delivery.results
         context = self.get_context_data(form=form)

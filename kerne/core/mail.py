@@ -35,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.message import SafeMIMEMultipart, SafeMIMEText, make_msgid
+from django.core.mail.message import make_msgid
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -170,7 +170,7 @@ def _subject_header(subject: str) -> str | Header:
 
 
 class _Message(EmailMultiAlternatives):
-    def message(self, *args: Any, **kwargs: Any) -> SafeMIMEText | SafeMIMEMultipart:
+    def message(self, *args: Any, **kwargs: Any) -> Any:
         msg = super().message(*args, **kwargs)
         # Message.replace_header bypasses Django's re-encoding of the value (the subject is one line).
         msg.replace_header("Subject", _subject_header(str(self.subject)))
@@ -357,7 +357,11 @@ def deliver(
                 failure = classify(exc)
                 result.reason = failure.reason
                 log.warning(
-                    "Mail to %s not sent (try %d, %s): %s", result.to, result.attempts, failure.kind.value, _technical(exc)
+                    "Mail to %s not sent (try %d, %s): %s",
+                    result.to,
+                    result.attempts,
+                    failure.kind.value,
+                    _technical(exc),
                 )
                 if failure.kind is Kind.RECIPIENT:
                     result.status = Status.FAILED
@@ -382,6 +386,9 @@ def deliver(
         sender.close()
     if delivery.results:
         log.info(
-            "Mail batch: %d sent, %d failed, %d pending", len(delivery.sent), len(delivery.failed), len(delivery.pending)
+            "Mail batch: %d sent, %d failed, %d pending",
+            len(delivery.sent),
+            len(delivery.failed),
+            len(delivery.pending),
         )
     return delivery

@@ -10,6 +10,7 @@ KERNE_EMAIL_BACKEND=smtp (or Django's own SMTP backend path) selects this class.
 
 from __future__ import annotations
 
+import smtplib
 from typing import Any
 
 from django.conf import settings
@@ -22,28 +23,17 @@ def helo_name() -> str:
     return str(getattr(settings, "KERNE_EMAIL_HELO_NAME", "") or "") or mail_domain()
 
 
+class _SMTP(smtplib.SMTP):
+    def __init__(self, host: str = "", port: int = 0, local_hostname: str | None = None, **kwargs: Any) -> None:
+        super().__init__(host, port, local_hostname=helo_name(), **kwargs)
+
+
+class _SMTPSSL(smtplib.SMTP_SSL):
+    def __init__(self, host: str = "", port: int = 0, local_hostname: str | None = None, **kwargs: Any) -> None:
+        super().__init__(host, port, local_hostname=helo_name(), **kwargs)
+
+
 class EmailBackend(DjangoSMTPBackend):
-    def open(self) -> bool | None:
-        if self.connection:
-            return False
-        if self._partial_connection is not None:
-            self._close_connection(self._partial_connection)
-            self._partial_connection = None
-        params: dict[str, Any] = {"local_hostname": helo_name()}
-        if self.timeout is not None:
-            params["timeout"] = self.timeout
-        if self.use_ssl:
-            params["context"] = self.ssl_context
-        try:
-            self._partial_connection = self.connection_class(self.host, self.port, **params)
-            if not self.use_ssl and self.use_tls:
-                self._partial_connection.starttls(context=self.ssl_context)
-            if self.username and self.password:
-                self._partial_connection.login(self.username, self.password)
-            self.connection = self._partial_connection
-            self._partial_connection = None
-            return True
-        except OSError:
-            if not self.fail_silently:
-                raise
-            return None
+    @property
+    def connection_class(self) -> type[smtplib.SMTP]:
+        return _SMTPSSL if self.use_ssl else _SMTP

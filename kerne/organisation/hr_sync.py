@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.core.audit import audit_record
-from kerne.organisation.signals import people_left
 from kerne.organisation.hr_import import (
     ColumnMapping,
     FileUnit,
@@ -41,6 +40,7 @@ from kerne.organisation.hr_import import (
     read_hr_file,
 )
 from kerne.organisation.models import Organisation, OrgImport, OrgRoleLevel, Person, Position, Unit
+from kerne.organisation.signals import people_left
 
 Progress = Callable[[int, int], None]
 

@@ -8,4 +8,4 @@ secret). Tests configure it over a small JSON API under /_test/ guarded by a ran
 """
 
 CLIENT_ID = "kerne"
-DEFAULT_SECRET = "hemmelig-klientnoegle"  # noqa: S105 - the test client's secret
+DEFAULT_SECRET = "hemmelig-klientnoegle"

@@ -8,7 +8,7 @@ PORT = int(os.environ["KERNE_TEST_OP_PORT"])
 SITE_URL = f"http://127.0.0.1:{PORT}"
 CONTROL_KEY = os.environ["KERNE_TEST_OP_KEY"]
 
-SECRET_KEY = "test-provider-" + CONTROL_KEY  # noqa: S105 - a throwaway key of a test server
+SECRET_KEY = "test-provider-" + CONTROL_KEY
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [

@@ -160,9 +160,7 @@ def test_a_busy_mailbox_is_retried_then_left_pending_while_the_rest_go_on(smtp, 
     smtp.behaviour.busy_recipients = {"person0@aby.dk"}
     delivery = deliver(_mails(3), retries=2, retry_delay=1)
     assert delivery.sent == ["person1@aby.dk", "person2@aby.dk"]
-    assert delivery.pending == [
-        ("person0@aby.dk", "Mailserveren kunne ikke tage imod adressen lige nu (svar 450).")
-    ]
+    assert delivery.pending == [("person0@aby.dk", "Mailserveren kunne ikke tage imod adressen lige nu (svar 450).")]
     assert delivery.results[0].attempts == 3
 
 
