@@ -89,3 +89,12 @@ def provider(_oidc_provider: Provider, settings: Any) -> Provider:
     _oidc_provider.reset()
     use_provider(settings, _oidc_provider, "http://testserver")
     return _oidc_provider
+
+
+@pytest.fixture
+def live_provider(_oidc_provider: Provider, settings: Any, live_server: Any) -> Provider:
+    """The provider, emptied, with Kerne's live server registered at it (for browser tests)."""
+    _oidc_provider.reset()
+    use_provider(settings, _oidc_provider, live_server.url)
+    settings.KERNE_BASE_URL = live_server.url
+    return _oidc_provider
