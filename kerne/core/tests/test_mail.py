@@ -292,3 +292,26 @@ def test_settings_defaults_and_port_465():
     both = _settings_in_subprocess(KERNE_EMAIL_USE_TLS="1", KERNE_EMAIL_USE_SSL="1")
     assert both.returncode != 0
     assert "cannot both be on" in both.stderr
+
+
+# --- manage.py mail_check ------------------------------------------------------------------------------
+
+
+def test_mail_check_sends_through_the_same_path_and_reports(smtp, settings):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    settings.KERNE_BASE_URL = "https://kerne.aby.dk"
+    out = io.StringIO()
+    call_command("mail_check", "it@aby.dk", stdout=out)
+    text = out.getvalue()
+    assert f"Relay:     127.0.0.1:{smtp.port} (TLS: none)" in text
+    assert "EHLO name: kerne.aby.dk" in text
+    assert "it@aby.dk: sent" in text
+    assert smtp.messages[0].subject == "Kerne: prøvemail fra opsætningen"
+    smtp.behaviour.refuse = {"ukendt@aby.dk"}
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("mail_check", "ukendt@aby.dk", stdout=out)
+    assert "ukendt@aby.dk: FAILED – Mailserveren afviste adressen (svar 550)." in out.getvalue()
