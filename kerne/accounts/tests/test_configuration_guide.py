@@ -46,7 +46,7 @@ def _block_after(heading: str) -> dict[str, str]:
     pairs = (
         line.strip().split("=", 1) for line in block.splitlines() if "=" in line and not line.strip().startswith("#")
     )
-    return {key: value for key, value in pairs}
+    return dict(pairs)
 
 
 SETTING_NAMES = [
@@ -104,7 +104,7 @@ def test_the_generic_provider_guide_signs_in_at_a_real_provider(client, world, p
     for name, value in settings_from_environment(environment).items():
         setattr(settings, name, value)
     assert settings.KERNE_OIDC_ENABLED is True
-    assert settings.OIDC_RP_CLIENT_ID == provider.client_id
+    assert provider.client_id == settings.OIDC_RP_CLIENT_ID
 
     html = client.get("/konto/log-ind/").content.decode()
     assert "Log ind med Kommunens login" in html
@@ -129,7 +129,10 @@ def test_the_relay_guide_sets_what_kerne_reads():
     environment = _block_after("### A municipal SMTP relay, step by step")
     environment = {k: v.split("#")[0].strip() for k, v in environment.items()}
     assert set(environment) <= read_variables(SETTINGS)
-    code = "from config.settings import base as s; print(s.EMAIL_BACKEND, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.KERNE_REPLY_TO)"
+    code = (
+        "from config.settings import base as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.KERNE_REPLY_TO)"
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("KERNE_")}
     done = subprocess.run(
         [sys.executable, "-c", code],
