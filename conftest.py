@@ -143,3 +143,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if folder.name.startswith("test-keys-"):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# The real SMTP server and OpenID Connect provider (testing/fixtures.py).
+pytest_plugins = ["testing.fixtures"]

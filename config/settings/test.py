@@ -32,3 +32,6 @@ CACHES = {
 RATELIMIT_USE_CACHE = "ratelimit"
 # Each test process keeps its rounds' keys in a folder of its own.
 KERNE_KEY_DIR = BASE_DIR / "var" / f"test-keys-{os.getpid()}"
+# kerne.core.mail: retry quickly (tests that check the back-off count the waits instead).
+KERNE_EMAIL_RETRY_DELAY = 0.01
+KERNE_EMAIL_BATCH_PAUSE = 0.0

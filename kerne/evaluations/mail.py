@@ -60,6 +60,21 @@ def share_of(email: str, parts: int) -> int:
     return zlib.crc32(email.lower().encode("utf-8")) % parts
 
 
+def tasks_waiting(round_: Round, kind: str) -> bool:
+    """Whether mail tasks of this kind for the round are queued or running (so none is queued twice)."""
+    from django_tasks_db.models import DBTaskResult
+
+    if "django_tasks_db" not in str(settings.TASKS.get("default", {}).get("BACKEND", "")):
+        return False
+    return (
+        DBTaskResult.objects.filter(
+            task_path__startswith="kerne.evaluations.tasks.", args_kwargs__args__0=round_.pk, args_kwargs__args__1=kind
+        )
+        .filter(status__in=["READY", "RUNNING"])
+        .exists()
+    )
+
+
 def queue_round_mail(round_: Round, kind: str) -> int:
     """Queue this kind of mail to everyone it is due for now, in tasks of about 200 raters. Returns raters."""
     from kerne.evaluations.tasks import send_round_mail_task
@@ -190,6 +205,13 @@ def send_round_mail(round_id: int, kind: str, part: int = 0, parts: int = 1) -> 
 def send_all_now(round_: Round, kind: str) -> dict[str, int]:
     """Send every due mail of this kind in this process (the demo and tests; the worker uses tasks)."""
     return send_round_mail(round_.pk, kind)
+
+
+def rounds_with_invitations_waiting() -> list[Round]:
+    """Open rounds with invitations not delivered yet and no task sending them: a relay that was
+    down, a batch left for later, an address HR corrected."""
+    rounds = Round.objects.filter(status=RoundStatus.OPEN, invitations__status=InvitationStatus.PROPOSED).distinct()
+    return [r for r in rounds if not tasks_waiting(r, INVITATION)]
 
 
 def rounds_with_reminders_due(today: dt.date) -> list[Round]:

@@ -12,8 +12,8 @@ import json
 import secrets
 
 from django.conf import settings
-from django.core import signing
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse

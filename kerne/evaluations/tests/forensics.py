@@ -205,7 +205,7 @@ def secret_key_candidates(token: str) -> list[bytes]:
     """Every value the attacker can derive from a link with the secret key: hashes a design might store."""
     secret = settings.SECRET_KEY.encode()
     raw = token.encode()
-    keys = [secret, b"kerne-rater-links:" + secret, (getattr(settings, "KERNE_TOKEN_KEY", "") or "").encode()]
+    keys = [secret, b"kerne-rater-links:" + secret]
     values = [raw, hashlib.sha256(raw).hexdigest().encode(), hashlib.sha256(raw).digest()]
     for key in keys:
         if key:

@@ -227,7 +227,7 @@ def test_an_undeliverable_address_is_marked_for_hr(monkeypatch, django_capture_o
         services.round_open(round_=round_, actor=org.hr)
     failed = Invitation.objects.get(email="e10@testkommune.dk")
     assert failed.status == InvitationStatus.FAILED
-    assert failed.delivery_error == "Mailserveren afviste adressen."
+    assert failed.delivery_error == "Mailserveren afviste adressen (svar 550)."
     assert len(mail.outbox) == 12
 
 

@@ -23,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
+        for round_ in mail.rounds_with_invitations_waiting():
+            mail.queue_round_mail(round_, mail.INVITATION)
         for round_ in mail.rounds_with_reminders_due(today):
             raters = mail.queue_round_mail(round_, mail.REMINDER)
             if raters:
