@@ -297,3 +297,28 @@ def test_approving_a_removal_keeps_the_change_record():
     assert not Invitation.objects.filter(pk=peer.pk).exists()
     kept = RaterChange.objects.get(pk=change.pk)
     assert (kept.state, kept.invitation_id, kept.email) == ("approved", None, peer.email)
+
+
+def test_hr_sends_every_undeliverable_invitation_again_at_once(client, opened, django_capture_on_commit_callbacks):
+    org, round_ = opened
+    Invitation.objects.filter(round=round_, group__key="employees").update(
+        status=InvitationStatus.FAILED, delivery_error="Mailserveren afviste adressen (svar 550)."
+    )
+    failed = Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED).count()
+    client.force_login(org.hr)
+    page = client.get(f"/evaluering/runder/{round_.pk}/").content.decode()
+    assert f"Send alle {failed} invitationer, der ikke kunne leveres, igen" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/evaluering/runder/{round_.pk}/invitationer/send-alle-igen/", follow=True)
+    assert f"{failed} invitationer sendes igen." in response.content.decode()
+    assert not Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED).exists()
+    assert len(mail.outbox) == len(
+        set(Invitation.objects.filter(round=round_, group__key="employees").values_list("email", flat=True))
+    )
+    assert AuditEvent.objects.filter(action="round.invitations_resent").count() == 1
+    # Others may not: nothing changes.
+    Invitation.objects.filter(round=round_, group__key="employees").update(status=InvitationStatus.FAILED)
+    client.force_login(org.user_for("l2"))
+    assert client.post(f"/evaluering/runder/{round_.pk}/invitationer/send-alle-igen/").status_code == 403
+    assert Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED).count() == failed
