@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from kerne.evaluations import answering, selectors
+from kerne.evaluations import answering, selectors, tokens
 from kerne.evaluations.models import Invitation
 
 COOKIE = "kerne_svar"
@@ -76,26 +76,41 @@ def _too_many_bad_links(request: HttpRequest) -> bool:
     return limited
 
 
-def _resolve(request: HttpRequest, token: str) -> answering.Rater | HttpResponse:
-    """The rater behind the link, or the page to show instead (invalid, closed, unavailable, too many)."""
-    try:
-        rater = answering.rater_for_token(token)
-    except answering.LinkInvalid:
-        if _too_many_bad_links(request):
-            return _page(request, "answer_too_many", 429)
-        return _page(request, "answer_invalid", 404)
-    except answering.RoundClosed:
+def _refused(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The page for a link that cannot be used (invalid, closed, unavailable)."""
+    if isinstance(error, answering.RoundClosed):
         return _page(request, "answer_closed", 410)
-    except answering.RoundUnavailable:
+    if isinstance(error, answering.RoundUnavailable):
         return _page(request, "answer_unavailable", 503)
-    # A real link has its own allowance, keyed by its hash under the round's key, so nothing
-    # derived from it can be matched once that key is destroyed at closing.
-    token_key = rater.invitation.token_hash or ""
+    if _too_many_bad_links(request):
+        return _page(request, "answer_too_many", 429)
+    return _page(request, "answer_invalid", 404)
+
+
+def _too_many_uses(request: HttpRequest, token: str) -> HttpResponse | None:
+    """A real link has its own allowance, keyed by its hash under the round's key (no query), so
+    nothing derived from it can be matched once that key is destroyed at closing."""
+    try:
+        _code, round_keys = answering.link_keys(token)
+    except (answering.LinkInvalid, answering.RoundClosed, answering.RoundUnavailable) as error:
+        return _refused(request, error)
+    token_key = tokens.token_hash(round_keys.link_secret, token)
     if is_ratelimited(
         request, group="answer-link", key=lambda _g, _r: token_key, rate=settings.KERNE_TOKEN_RATE, increment=True
     ):
         return _page(request, "answer_too_many", 429)
-    return rater
+    return None
+
+
+def _resolve(request: HttpRequest, token: str) -> answering.Rater | HttpResponse:
+    """The rater behind the link, or the page to show instead (invalid, closed, unavailable, too many)."""
+    refused = _too_many_uses(request, token)
+    if refused is not None:
+        return refused
+    try:
+        return answering.rater_for_token(token)
+    except (answering.LinkInvalid, answering.RoundClosed, answering.RoundUnavailable) as error:
+        return _refused(request, error)
 
 
 @never_cache
@@ -146,39 +161,49 @@ def answer_view(request: HttpRequest, handle: str) -> HttpResponse:
     token = _links(request).get(handle)
     if token is None:
         return _page(request, "answer_link_again", 404 if request.method == "GET" else 403)
+    htmx = bool(request.headers.get("HX-Request"))
+    if request.method == "POST" and request.POST.get("action") == "submit":
+        return _submit(request, token)
     resolved = _resolve(request, token)
     if isinstance(resolved, HttpResponse):
-        if request.headers.get("HX-Request"):
-            return render(request, "evaluations/_answer_closed_note.html", status=200)
-        return resolved
+        return render(request, "evaluations/_answer_closed_note.html") if htmx else resolved
     rater = resolved
     if request.method == "GET":
         if rater.invitation.submitted:
             return _done(request, rater, again=True)
         return _form(request, rater)
-    submitting = request.POST.get("action") == "submit"
     try:
-        posted = answering.parse_post(rater.invitation, request.POST, partial=not submitting)
+        posted = answering.parse_post(rater.invitation, request.POST, partial=True)
+        saved = answering.response_save(rater=rater, posted=posted)
     except answering.TamperedPost:
         return _page(request, "answer_refused", 400)
-    try:
-        if submitting and not posted.errors:
-            first = answering.response_submit(token=token, posted=posted)
-            return _done(request, rater, again=not first)
-        saved = answering.response_save(rater=rater, posted=posted)
     except answering.RoundClosed:
-        if request.headers.get("HX-Request"):
-            return render(request, "evaluations/_answer_closed_note.html", status=200)
-        return _page(request, "answer_closed", 410)
+        return render(request, "evaluations/_answer_closed_note.html") if htmx else _page(request, "answer_closed", 410)
     if saved is None:
         return _done(request, rater, again=True)
     if posted.errors:
         return _form(request, rater, draft=saved, errors=posted.errors, status=422)
-    if request.headers.get("HX-Request"):
+    if htmx:
         return render(
             request, "evaluations/_answer_progress.html", {"form": answering.questionnaire(rater, saved), "saved": True}
         )
     return HttpResponseRedirect(request.path + "?gemt=1", status=303)
+
+
+def _submit(request: HttpRequest, token: str) -> HttpResponse:
+    """The final submit: checked, sealed and stored in one transaction (answering.submit_form)."""
+    refused = _too_many_uses(request, token)
+    if refused is not None:
+        return refused
+    try:
+        outcome = answering.submit_form(token=token, data=request.POST)
+    except answering.TamperedPost:
+        return _page(request, "answer_refused", 400)
+    except (answering.LinkInvalid, answering.RoundClosed, answering.RoundUnavailable) as error:
+        return _refused(request, error)
+    if outcome.posted is not None:
+        return _form(request, outcome.rater, draft=outcome.posted, errors=outcome.posted.errors, status=422)
+    return _done(request, outcome.rater, again=outcome.again)
 
 
 @login_required

@@ -76,8 +76,8 @@ def test_form_shows_the_leaders_statements_in_fixed_queries(client, opened, djan
     invitation = employee_invitation(org, round_)
     url = form_path(client, invitation)
     answering._round_questions.cache_clear()
-    # The round by its code, the invitation by its link's hash, the questions, the draft.
-    with django_assert_num_queries(4):
+    # The invitation (with its round) by its link's hash, the questions, the draft.
+    with django_assert_num_queries(3):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
