@@ -13,6 +13,7 @@ from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.accounts.services import user_create
 from kerne.evaluations import closing, services
+from kerne.evaluations.disclosure.service import round_disclose
 from kerne.evaluations.models import GroupKey, Invitation, Round, RoundStatus
 from kerne.evaluations.services import invitation_link
 from kerne.evaluations.simulate import simulate_answers
@@ -163,6 +164,7 @@ def demo_rounds(organisation: Organisation, hr: User, *, seed: int) -> list[Roun
         services.round_open(round_=round_, actor=hr, send_mail=False)
         simulate_answers(round_, seed=seed + offset)
         closing.round_close(round_=round_, actor=hr)
+        round_disclose(round_.pk)  # at once, inside the demo's transaction (the queued job finds it done)
         closing.round_publish(round_=round_, actor=hr, notify=False)
         # Back-date the round as if it had run then (demo data only).
         opened = today - dt.timedelta(days=offset + 21)

@@ -82,12 +82,17 @@ def link_keys(token: str) -> tuple[str, keys.RoundKeys]:
     try:
         return code, keys.load(code)
     except keys.KeysMissing:
-        round_ = Round.objects.filter(link_code=code).only("status", "closes_on").order_by().first()
-        if round_ is None or round_.status == RoundStatus.DRAFT:
-            raise LinkInvalid from None
-        if accepting_answers(round_):
-            raise RoundUnavailable from None
-        raise RoundClosed from None
+        if _round_closed(code):
+            raise RoundClosed from None
+        raise RoundUnavailable from None
+
+
+def _round_closed(code: str) -> bool:
+    """Whether the round of a link code no longer takes answers (LinkInvalid if there is no such round)."""
+    round_ = Round.objects.filter(link_code=code).only("status", "closes_on").order_by().first()
+    if round_ is None or round_.status == RoundStatus.DRAFT:
+        raise LinkInvalid
+    return not accepting_answers(round_)
 
 
 def rater_for_token(token: str, *, for_update: bool = False) -> Rater:
@@ -103,6 +108,9 @@ def rater_for_token(token: str, *, for_update: bool = False) -> Rater:
         invitations = invitations.select_for_update(of=("self",))
     found = list(invitations[:1])
     if not found:
+        # A closed round has forgotten its links: say it is closed rather than "not valid".
+        if _round_closed(code):
+            raise RoundClosed
         raise LinkInvalid
     invitation = found[0]
     if invitation.round.status == RoundStatus.DRAFT:
@@ -389,6 +397,8 @@ def _locked_rater(token: str) -> Rater:
         cursor.execute(sql, [code, tokens.token_hash(round_keys.link_secret, token)])
         row = cursor.fetchone()
     if row is None:
+        if _round_closed(code):
+            raise RoundClosed
         raise LinkInvalid
     (pk, submitted, name, subject_id, subject_name, level, group_id, group_key, minimum,
      round_id, status, closes_on, opened_at, public_key, allow_dont_know, comment_areas, round_name,

@@ -257,6 +257,10 @@ def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
     audit_record(actor=actor, action="round.closed", obj=round_, organisation=round_.organisation, data=summary)
     round_id = round_.pk
     transaction.on_commit(lambda: round_scrub(round_id))
+    # The one disclosure decision of the round, in the background (kerne.evaluations.disclosure).
+    from kerne.evaluations.disclosure.service import disclosure_queue
+
+    disclosure_queue(round_)
     transaction.on_commit(lambda: round_closed.send(sender=Round, round_id=round_id))
     return summary
 
@@ -359,6 +363,15 @@ def orphaned_keys() -> list[str]:
     return [key_id for key_id in keys.stored_ids() if key_id not in open_codes]
 
 
+def reports_ready_notify(round_id: int, subject_ids: list[int]) -> None:
+    """Tell the leaders, and record on the decision how many mails really went out."""
+    from kerne.evaluations.mail import notify_reports_ready
+    from kerne.evaluations.models import Disclosure
+
+    sent, failed = notify_reports_ready(subject_ids)
+    Disclosure.objects.filter(round_id=round_id).update(mails_sent=sent, mails_failed=failed)
+
+
 def rounds_due_for_closing(today: dt.date) -> list[Round]:
     """Open rounds whose closing day has passed (a round stays open through its closing date)."""
     return list(Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today))
@@ -407,6 +420,10 @@ def round_publish(*, round_: Round, actor: Any, notify: bool = True) -> int:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.CLOSED:
         raise ValidationError(_("Only a closed round's reports can be released."))
+    from kerne.evaluations.models import Disclosure
+
+    if not Disclosure.objects.filter(round=round_, status=Disclosure.Status.DONE).exists():
+        raise ValidationError(_("The reports are still being prepared. Try again in a moment."))
     round_.status = RoundStatus.PUBLISHED
     round_.save(update_fields=["status"])
     subjects = list(round_.subjects.filter(included=True).select_related("person"))
@@ -417,11 +434,11 @@ def round_publish(*, round_: Round, actor: Any, notify: bool = True) -> int:
         organisation=round_.organisation,
         data={"leaders": len(subjects)},
     )
-    from kerne.evaluations.mail import notify_reports_ready
-
     ids = [s.pk for s in subjects]
     round_id = round_.pk
     if notify:
-        transaction.on_commit(lambda: notify_reports_ready(ids))
+        from kerne.evaluations.tasks import notify_reports_ready_task
+
+        transaction.on_commit(lambda: notify_reports_ready_task.enqueue(round_id, ids))
     transaction.on_commit(lambda: round_published.send(sender=Round, round_id=round_id))
     return len(subjects)

@@ -223,8 +223,8 @@ def rounds_with_reminders_due(today: dt.date) -> list[Round]:
     ]
 
 
-def notify_reports_ready(subject_ids: Iterable[int]) -> int:
-    """Tell each leader that their report can be read (after login). Returns mails sent."""
+def notify_reports_ready(subject_ids: Iterable[int]) -> tuple[int, int]:
+    """Tell each leader that their report can be read (after login). Returns (sent, not sent)."""
     from kerne.evaluations.models import Subject
 
     subjects = Subject.objects.filter(pk__in=list(subject_ids)).select_related("person", "round", "round__organisation")
@@ -242,4 +242,4 @@ def notify_reports_ready(subject_ids: Iterable[int]) -> int:
                 )
             )
         delivery = mail.deliver(outgoing)
-    return len(delivery.sent)
+    return len(delivery.sent), len(delivery.failed) + len(delivery.pending)

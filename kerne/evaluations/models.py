@@ -79,6 +79,8 @@ class Round(models.Model):
         _("levels above the own leader who see the report"), default=0
     )
     retention_days = models.PositiveIntegerField(_("days raw answers are kept after closing"), default=30)
+    # Organisation figures cover at least this many leaders whose reports a reader may not open.
+    min_leaders = models.PositiveSmallIntegerField(_("fewest leaders in an organisation figure"), default=3)
     # Top-level framework areas (node keys) that get a comment field.
     comment_areas = models.JSONField(default=list, blank=True)
     # Rater changes a leader makes are approved by "hr" or by the leader's own "manager".
@@ -392,3 +394,106 @@ class ResponseRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_id}/{self.group_key}: {self.responded}/{self.invited}"
+
+
+class Disclosure(models.Model):
+    """The one disclosure decision of a round (docs/privacy.md): made once, in the background, when
+    the round closes; every page, PDF, export and API reads what it stored and nothing recomputes it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being decided")
+        DONE = "done", _("Decided")
+        FAILED = "failed", _("Failed")
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="disclosure")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # What is shown and what the auditor found, for HR and the benchmark (counts only).
+    summary = PlainJSONField(default=dict)
+    audit = PlainJSONField(default=dict)
+    # The release: reports-ready mails actually sent and not sent.
+    mails_sent = models.PositiveIntegerField(default=0)
+    mails_failed = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.status}"
+
+
+class PersonalFigures(models.Model):
+    """What one leader's report shows, as decided: per group, the statement and node figures shown.
+
+    `groups` maps a group key (incl. "others" and "pooled") → {"respondents": n, "statements":
+    {question id: [Ved ikke, 1 … 5]}, "nodes": {node key: …}}; a hidden figure is absent and its
+    reason is in `hidden` (group → figure key → "too-few" | "protects"). `comment_groups`: the
+    groups whose comments the report shows.
+    """
+
+    subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="figures")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="personal_figures")
+    groups = PlainJSONField(default=dict)
+    hidden = PlainJSONField(default=dict)
+    comment_groups = PlainJSONField(default=list)
+
+    def __str__(self) -> str:
+        return str(self.subject_id)
+
+
+class OrgFigures(models.Model):
+    """Published organisation figures of one cell: a unit (heat map, areas), a role level within a
+    scope (areas), or a scope's own lists (statements and competencies), in one view.
+
+    `figures` maps a node key ("q:<question id>" or "n:<node key>") → [Ved ikke, 1 … 5]; `leaders`
+    the leaders each covers; `hidden` node → reason ("too-few-leaders" | "protects").
+    """
+
+    class Kind(models.TextChoices):
+        UNIT = "unit"
+        ROLE = "role"
+        SCOPE = "scope"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="org_figures")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    view = models.CharField(max_length=12)
+    scope = models.PositiveIntegerField()  # unit id, 0 for the whole organisation
+    role = models.PositiveIntegerField(default=0)  # org role level id for Kind.ROLE
+    figures = PlainJSONField(default=dict)
+    leaders = PlainJSONField(default=dict)
+    hidden = PlainJSONField(default=dict)
+    respondents = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "kind", "view", "scope", "role"], name="orgfigures_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.kind}/{self.view}/{self.scope}/{self.role}"
+
+
+class ReportReader(models.Model):
+    """Who may read what of a round, frozen when the disclosure was decided (HR apart: by the round's
+    setting). A row either opens one leader's report (`subject`) or the organisation report of a
+    scope (`scope`: the person's unit when they led it)."""
+
+    class Reason(models.TextChoices):
+        SELF = "self", _("Own report")
+        MANAGER = "manager", _("Own leader")
+        LINE = "line", _("Further up the line")
+        SCOPE = "scope", _("Leader of the unit")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="readers")
+    person = models.ForeignKey("organisation.Person", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="readers")
+    scope = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.subject_id or self.scope_id}"

@@ -14,3 +14,20 @@ from kerne.evaluations import mail
 @task()
 def send_round_mail_task(round_id: int, kind: str, part: int = 0, parts: int = 1) -> dict[str, int]:
     return mail.send_round_mail(round_id, kind, part, parts)
+
+
+@task()
+def disclose_round_task(round_id: int) -> dict[str, object]:
+    """The round's disclosure decision, made once after closing (kerne.evaluations.disclosure)."""
+    from kerne.evaluations.disclosure.service import round_disclose
+
+    disclosure = round_disclose(round_id)
+    return {"status": disclosure.status}
+
+
+@task()
+def notify_reports_ready_task(round_id: int, subject_ids: list[int]) -> None:
+    """Mail the leaders that their reports are released; the decision records what was sent."""
+    from kerne.evaluations.closing import reports_ready_notify
+
+    reports_ready_notify(round_id, subject_ids)

@@ -48,6 +48,12 @@ class Decision:
     # group → {"respondents": n, "statements": {qid: vector}, "nodes": {node: vector}}
     groups: dict[str, dict[str, object]] = field(default_factory=dict)
     hidden: dict[str, dict[str, str]] = field(default_factory=dict)  # group → figure key → reason
+    # For the auditor: every candidate figure as pairs, whether it is shown, and the pairs.
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    members: list[list[int]] = field(default_factory=list)
+    shown: list[bool] = field(default_factory=list)
+    vectors: list[Sequence[int]] = field(default_factory=list)
+    anonymous: list[bool] = field(default_factory=list)
 
 
 def _add(target: list[int], vector: Sequence[int]) -> None:
@@ -121,13 +127,24 @@ def decide(
         hidden=np.zeros(len(figures), dtype=bool),
     )
     people = np.asarray(pair_people, dtype=np.int64)
-    rule = engine.people_rule(
+    own_figure = np.full(len(pair_group), -1, dtype=np.int64)
+    for index, (group_key, key) in enumerate(figures):
+        if key.startswith("q:") and (group_key, key[2:]) in pair_of:
+            own_figure[pair_of[(group_key, key[2:])]] = index
+    pair_vectors = np.asarray([list(v) for g in real for v in g.statements.values()], dtype=np.int64).reshape(-1, 6)
+    rule = engine.PeopleRule(
         people,
         np.asarray(pair_group, dtype=np.int64),
         np.asarray(pair_minimum, dtype=np.int64),
         np.asarray(pair_anonymous, dtype=bool),
+        vectors=pair_vectors,
+        own_figure=own_figure,
+        problem=problem,
     )
-    if len(pair_group):
+    # Every anonymous statement answered by enough people: every class is one pair with its own
+    # figure, nothing needs hiding (most reports).
+    short = any(a and p < m for a, p, m in zip(pair_anonymous, pair_people, pair_minimum, strict=True))
+    if len(pair_group) and short:
         engine.suppress(problem, [(None, rule)])
     return _decision(real, in_others, figures, members, problem, people, pair_minimum, pair_anonymous)
 
@@ -153,7 +170,13 @@ def _decision(
     vectors: list[Sequence[int]] = []
     for group in real:
         vectors.extend(group.statements.values())
-    decision = Decision()
+    decision = Decision(
+        figures=list(figures),
+        members=[list(m) for m in members],
+        shown=[not bool(h) for h in problem.hidden],
+        vectors=vectors,
+        anonymous=list(anonymous),
+    )
     respondents = {g.key: g.respondents for g in real}
     respondents[OTHERS] = sum(g.respondents for g in in_others)
     for index, (group_key, key) in enumerate(figures):
