@@ -231,6 +231,9 @@ else:
     # (rate limits, and reports prepared in the background). `manage.py createcachetable` makes it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_cache"}}
 
+# Result follow-up: the key Jobindsats gives an organisation for api.jobindsats.dk (docs/results.md).
+KERNE_JOBINDSATS_API_KEY = env("KERNE_JOBINDSATS_API_KEY")
+
 # Rater links: wrong tokens per client address, and requests per valid link.
 KERNE_BAD_TOKEN_RATE = env("KERNE_BAD_TOKEN_RATE", "20/m")
 KERNE_TOKEN_RATE = env("KERNE_TOKEN_RATE", "120/m")
