@@ -65,7 +65,9 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         text = ", ".join(part for part in (where, _("field “%(field)s”") % {"field": field} if field else "") if part)
         errors.append({"item": item, "field": field, "message": f"{text}: {message}" if text else message})
     return api.create_response(
-        request, {"detail": _("The request is not in the expected form – nothing has been changed."), "errors": errors}, status=422
+        request,
+        {"detail": _("The request is not in the expected form – nothing has been changed."), "errors": errors},
+        status=422,
     )
 
 

@@ -15,7 +15,9 @@ class ApiToken(models.Model):
     """
 
     organisation = models.ForeignKey("organisation.Organisation", on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=120, help_text=_("Which system uses the key, for example Fagsystem X."))
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("Which system uses the key, for example Fagsystem X.")
+    )
     prefix = models.CharField(max_length=16, unique=True)
     token_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(

@@ -45,7 +45,9 @@ def api_token_create(*, organisation: Organisation, name: str, actor: Any) -> Cr
         raise ApiTokenError(_("Give the key a name: which system uses it."))
     prefix = secrets.token_hex(6)
     key = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken.objects.create(organisation=organisation, name=name[:120], prefix=prefix, token_hash=_hash(key), created_by=actor)
+    token = ApiToken.objects.create(
+        organisation=organisation, name=name[:120], prefix=prefix, token_hash=_hash(key), created_by=actor
+    )
     audit_record(actor=actor, action="api_token.created", obj=token, organisation=organisation, data={"prefix": prefix})
     return Created(token, key)
 
@@ -58,7 +60,13 @@ def api_token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
     token.revoked_at = timezone.now()
     token.revoked_by = actor
     token.save(update_fields=["revoked_at", "revoked_by"])
-    audit_record(actor=actor, action="api_token.revoked", obj=token, organisation=token.organisation, data={"prefix": token.prefix})
+    audit_record(
+        actor=actor,
+        action="api_token.revoked",
+        obj=token,
+        organisation=token.organisation,
+        data={"prefix": token.prefix},
+    )
     return token
 
 

@@ -35,7 +35,9 @@ def token_list_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                created = services.api_token_create(organisation=organisation, name=form.cleaned_data["name"], actor=request.user)
+                created = services.api_token_create(
+                    organisation=organisation, name=form.cleaned_data["name"], actor=request.user
+                )
             except services.ApiTokenError as error:
                 form.add_error("name", str(error))
                 status = 400
@@ -63,11 +65,14 @@ def token_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @org_admin_required
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, organisation_id=request.user.organisation_id)
+    token = get_object_or_404(ApiToken, pk=pk, organisation=organisation_of(request.user))
     try:
         services.api_token_revoke(token=token, actor=request.user)
     except services.ApiTokenError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The key “%(name)s” has been revoked; systems using it are refused from now on.") % {"name": token.name})
+        messages.success(
+            request,
+            _("The key “%(name)s” has been revoked; systems using it are refused from now on.") % {"name": token.name},
+        )
     return redirect("api_tokens:list")

@@ -98,7 +98,9 @@ class _World:
         """A login for the direktør for Social og Sundhed and for the care team leader's institution leader."""
         team_leader = (
             User.objects.filter(organisation=self.organisation, person__isnull=False)
-            .filter(person__positions__valid_to__isnull=True, person__positions__role_level__key="leder-af-medarbejdere")
+            .filter(
+                person__positions__valid_to__isnull=True, person__positions__role_level__key="leder-af-medarbejdere"
+            )
             .select_related("person")
             .first()
         )
@@ -164,7 +166,10 @@ class _World:
             "langvarige-kontanthjaelpsmodtagere",
             jobcentre,
             name="Langvarige kontanthjælpsmodtagere",
-            description="Borgere, der har modtaget kontanthjælp i mindst et år. Målet er færre og flere i kontakt med arbejdsmarkedet.",
+            description=(
+                "Borgere, der har modtaget kontanthjælp i mindst et år. "
+                "Målet er færre og flere i kontakt med arbejdsmarkedet."
+            ),
             unit_label="personer",
             direction=Direction.LOWER,
             frequency=Frequency.MONTHLY,
@@ -362,19 +367,23 @@ class _World:
             if indicator is None:
                 continue
             for period, value in targets:
-                services.target_set(indicator=indicator, period=period, value=Decimal(value.replace(",", ".")), actor=ACTOR)
+                services.target_set(
+                    indicator=indicator, period=period, value=Decimal(value.replace(",", ".")), actor=ACTOR
+                )
         expected = self.indicator.get("offentlig-forsoergelse-forventet-faktisk")
         if expected is not None:
             # Expected against actual: the expected number is the target of each quarter.
             for quarter in self._periods(periods.QUARTERLY):
                 index = periods.month_index(quarter.start) - periods.month_index(dt.date(self.this_year - 1, 1, 1))
-                value = Decimal(1640 - index * 6)
-                services.target_set(indicator=expected, period=quarter.key, value=value, actor=ACTOR)
+                expected_value = Decimal(1640 - index * 6)
+                services.target_set(indicator=expected, period=quarter.key, value=expected_value, actor=ACTOR)
 
     # --- values -------------------------------------------------------------------------------------
 
     def _periods(self, frequency: str) -> list[periods.Period]:
         first = periods.containing(dt.date(self.this_year - 1, 1, 1), frequency)
+        if frequency == periods.YEARLY:
+            first = first.shift(-1)  # yearly values from the year before too: the first year's baseline
         if frequency == periods.SCHOOL_YEAR:
             first = periods.containing(dt.date(self.this_year - 2, 8, 1), frequency)
         last = periods.last_complete(self.today, frequency)
@@ -409,7 +418,9 @@ class _World:
             value = max(value, 0)
             status = "foreløbig" if period == series[-1] and frequency == periods.MONTHLY else ""
             text = f"{value:.{decimals}f}".replace(".", ",")
-            weight = "" if denominator is None else str(max(1, round(denominator * (1 + self.rng.uniform(-0.03, 0.03)))))
+            weight = (
+                "" if denominator is None else str(max(1, round(denominator * (1 + self.rng.uniform(-0.03, 0.03)))))
+            )
             self.rows.append([key, unit.code, period.key, text, weight, status])
 
     def measurements(self) -> None:
@@ -427,10 +438,21 @@ class _World:
                 noise=2.5,
             )
         if job_teams:
-            self._walk("unge-i-job-eller-uddannelse", job_teams[-1], start=78, end=83, noise=1.2, decimals=1, denominator=140)
+            self._walk(
+                "unge-i-job-eller-uddannelse", job_teams[-1], start=78, end=83, noise=1.2, decimals=1, denominator=140
+            )
         for school in self.below(children, 2):
             self._walk("unge-i-job-eller-uddannelse", school, start=84, end=87, noise=1.0, decimals=1, denominator=60)
-            self._walk("elevfravaer", school, start=7.6, end=6.9, noise=0.35, decimals=1, season=0.6, denominator=self.staff(school) * 12 + 200)
+            self._walk(
+                "elevfravaer",
+                school,
+                start=7.6,
+                end=6.9,
+                noise=0.35,
+                decimals=1,
+                season=0.6,
+                denominator=self.staff(school) * 12 + 200,
+            )
             self._walk(
                 "dansk-og-matematik-9-klasse",
                 school,
@@ -442,11 +464,26 @@ class _World:
                 frequency=periods.SCHOOL_YEAR,
             )
         for team in [u for u in self.units if u.depth == 4]:
-            self._walk("sygefravaer", team, start=6.6, end=5.6, noise=0.5, decimals=1, season=0.5, denominator=self.staff(team) * 0.85)
-        care_home = self.indicator["faldulykker-plejecentre"].responsible_unit if "faldulykker-plejecentre" in self.indicator else None
+            self._walk(
+                "sygefravaer",
+                team,
+                start=6.6,
+                end=5.6,
+                noise=0.5,
+                decimals=1,
+                season=0.5,
+                denominator=self.staff(team) * 0.85,
+            )
+        care_home = (
+            self.indicator["faldulykker-plejecentre"].responsible_unit
+            if "faldulykker-plejecentre" in self.indicator
+            else None
+        )
         for team in self.below(care_home, 1) if care_home else []:
             self._walk("faldulykker-plejecentre", team, start=4.0, end=3.2, noise=0.9, season=0.4)
-            self._walk("vikarforbrug", team, start=10.5, end=8.4, noise=0.8, decimals=1, denominator=self.staff(team) * 130)
+            self._walk(
+                "vikarforbrug", team, start=10.5, end=8.4, noise=0.8, decimals=1, denominator=self.staff(team) * 130
+            )
         self._walk("genindlaeggelser-65", care, start=47, end=43, noise=1.0, decimals=1, frequency=periods.QUARTERLY)
         centre = self.indicator["beboertilfredshed"].responsible_unit if "beboertilfredshed" in self.indicator else None
         for home in self.below(centre, 1) if centre else []:
@@ -461,7 +498,9 @@ class _World:
         lines = ["Indikator;Enhed;Periode;Værdi;Nævner;Status", *(";".join(row) for row in rows)]
         return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
-    def _import(self, filename: str, data: bytes, *, file_format: str = "table", indicator: Indicator | None = None) -> None:
+    def _import(
+        self, filename: str, data: bytes, *, file_format: str = "table", indicator: Indicator | None = None
+    ) -> None:
         record = services.measurement_import_upload(
             organisation=self.organisation,
             data=data,
@@ -489,7 +528,12 @@ class _World:
             shown = ".." if index == len(series) - 5 else str(round(value))
             lines.append(f"{STATBANK_AREA};TOT;{period.key};{shown}")
             lines.append(f"{STATBANK_AREA};LANG;{period.key};{round(value * 0.4)}")  # not the indicator's selection
-        self._import("statbank-AUK01.csv", ("\r\n".join(lines) + "\r\n").encode("utf-8"), file_format="statbank", indicator=indicator)
+        self._import(
+            "statbank-AUK01.csv",
+            ("\r\n".join(lines) + "\r\n").encode("utf-8"),
+            file_format="statbank",
+            indicator=indicator,
+        )
 
     def _jobindsats(self, work: Unit | None) -> None:
         indicator = self.indicator.get("offentlig-forsoergelse-forventet-faktisk")
@@ -515,7 +559,10 @@ class _World:
             }
         ]
         self._import(
-            "jobindsats-y30r21.json", json.dumps(payload, ensure_ascii=False).encode("utf-8"), file_format="jobindsats", indicator=indicator
+            "jobindsats-y30r21.json",
+            json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+            file_format="jobindsats",
+            indicator=indicator,
         )
 
     # --- comments, goals, committees ---------------------------------------------------------------
@@ -528,7 +575,8 @@ class _World:
         person = indicator.responsible_person
         if user is None and person is not None and indicator.responsible_unit_id == unit.pk:
             user = User.objects.filter(person=person).first()
-        author = user.person.name if user is not None and user.person else (self.leader(unit).name if self.leader(unit) else "")
+        leader = self.leader(unit)
+        author = user.person.name if user is not None and user.person else (leader.name if leader else "")
         comment, _created = Comment.objects.update_or_create(
             indicator=indicator,
             unit=unit,
@@ -572,12 +620,18 @@ class _World:
         youth = self.indicator.get("unge-i-job-eller-uddannelse")
         if youth is not None:
             schools = self.below(children, 2)
-            participants = [(job_teams[-1], "Ungeindsatsen: kontakt til alle unge uden job eller uddannelse inden for en uge.")] if job_teams else []
+            participants = (
+                [(job_teams[-1], "Ungeindsatsen: kontakt til alle unge uden job eller uddannelse inden for en uge.")]
+                if job_teams
+                else []
+            )
             participants += [(school, "Brobygning og uddannelsesvejledning i udskolingen.") for school in schools]
             services.goal_create(
                 organisation=self.organisation,
                 name="Ungegarantien",
-                description="Kommunens ”Ungegaranti” sigter mod at bistå alle unge med at komme i job eller uddannelse.",
+                description=(
+                    "Kommunens ”Ungegaranti” sigter mod at bistå alle unge med at komme i job eller uddannelse."
+                ),
                 unit=self.root,
                 owner=self.leader(work),
                 indicators=[youth],
@@ -633,11 +687,18 @@ class _World:
             ],
             actor=ACTOR,
         )
-        jobcentre = pick("langvarige-kontanthjaelpsmodtagere").responsible_unit if pick("langvarige-kontanthjaelpsmodtagere") else None
-        care_home = pick("faldulykker-plejecentre").responsible_unit if pick("faldulykker-plejecentre") else None
+        long_term, falls = pick("langvarige-kontanthjaelpsmodtagere"), pick("faldulykker-plejecentre")
+        jobcentre = long_term.responsible_unit if long_term is not None else None
+        care_home = falls.responsible_unit if falls is not None else None
         texts = {
-            "langvarige-kontanthjaelpsmodtagere": "Vi er bagud i forhold til målet. Flere er kommet i småjob, men tilgangen fra sygedagpenge er steget. Vi har sat to ekstra virksomhedskonsulenter på fra næste måned.",
-            "faldulykker-plejecentre": "Faldene ligger især om natten. Vi har indført faldscreening ved indflytning og bevægelsessensorer på to afdelinger.",
+            "langvarige-kontanthjaelpsmodtagere": (
+                "Vi er bagud i forhold til målet. Flere er kommet i småjob, men tilgangen fra sygedagpenge er "
+                "steget. Vi har sat to ekstra virksomhedskonsulenter på fra næste måned."
+            ),
+            "faldulykker-plejecentre": (
+                "Faldene ligger især om natten. Vi har indført faldscreening ved indflytning og "
+                "bevægelsessensorer på to afdelinger."
+            ),
             "vikarforbrug": "Vikarforbruget falder, efter at vi har fastansat seks afløsere i en fælles puljestilling.",
             "genindlaeggelser-65": "Akutteamet følger nu op inden for 24 timer efter udskrivelse.",
         }
@@ -645,7 +706,13 @@ class _World:
             self._issue(employment, quarter, hr, texts, {"langvarige-kontanthjaelpsmodtagere": jobcentre})
         months = self._periods(periods.MONTHLY)
         for month in months[-4:-1]:
-            self._issue(elderly, month, hr, texts, {"faldulykker-plejecentre": care_home, "vikarforbrug": care_home, "genindlaeggelser-65": care})
+            self._issue(
+                elderly,
+                month,
+                hr,
+                texts,
+                {"faldulykker-plejecentre": care_home, "vikarforbrug": care_home, "genindlaeggelser-65": care},
+            )
         draft = services.status_draft(committee=elderly, period=months[-1], actor=ACTOR)
         draft.summary = "Kladde: direktøren skriver teksten, når lederne har kommenteret månedens tal."
         draft.save(update_fields=["summary"])
@@ -690,4 +757,3 @@ class _World:
         issued_at = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=3), dt.time(9, 0)))
         owner_user = User.objects.filter(person=committee.owner).first() if committee.owner_id else None
         services.status_issue(status=status, actor=owner_user or hr, today=issued_at.date(), issued_at=issued_at)
-

@@ -49,7 +49,9 @@ class MeasurementIn(Schema):
     indicator: str = Field(description="Indikatorens nøgle, fx sygefravaer")
     unit: str = Field(description="Enhedens kode fra HR-systemet")
     period: str = Field(description="2026M03, 2026K1, 2026, 2025/26 eller en dato")
-    value: str | float | int | None = Field(None, description='Tallet (12,5 eller 12.5), eller ".." når kilden har diskretioneret det')
+    value: str | float | int | None = Field(
+        None, description='Tallet (12,5 eller 12.5), eller ".." når kilden har diskretioneret det'
+    )
     denominator: str | float | int | None = Field(None, description="Nævneren for et vægtet gennemsnit")
     status: str = Field("", description="endelig, foreløbig eller diskretioneret (tom: endelig)")
 
@@ -251,7 +253,10 @@ def indicator_series(request: HttpRequest, unit_id: int, key: str) -> tuple[int,
         return 403, {"detail": str(denied), "errors": []}
     indicator = Indicator.objects.filter(organisation_id=unit.organisation_id, key=key, active=True).first()
     if indicator is None:
-        return 404, {"detail": _("There is no indicator with the key “%(key)s” in the organisation.") % {"key": key}, "errors": []}
+        return 404, {
+            "detail": _("There is no indicator with the key “%(key)s” in the organisation.") % {"key": key},
+            "errors": [],
+        }
     line = selectors.build_lines([(indicator, unit)], upto=_today())[0]
     return 200, {
         "indicator": indicator.key,

@@ -131,7 +131,7 @@ def trend(
                 f'<text x="{x(index):.1f}" y="{yy:.1f}" font-size="12" text-anchor="middle" fill="{MUTED}">×</text>'
             )
     last = next((p for p in reversed(points) if p.value is not None), None)
-    if last is not None:
+    if last is not None and last.value is not None:
         index = points.index(last)
         body.append(
             f'<text x="{min(x(index), width - right - 4):.1f}" y="{y(float(last.value)) - 8:.1f}" font-size="11.5" '

@@ -115,7 +115,9 @@ def revisions_since(document: dict[str, Any]) -> dict[int, list[str]]:
     current = {
         (f.indicator_id, f.unit_id, f.period): f
         for f in Figure.objects.filter(
-            indicator_id__in={k[0] for k in wanted}, unit_id__in={k[1] for k in wanted}, period__in={k[2] for k in wanted}
+            indicator_id__in={k[0] for k in wanted},
+            unit_id__in={k[1] for k in wanted},
+            period__in={k[2] for k in wanted},
         )
     }
     notes: dict[int, list[str]] = {}

@@ -36,9 +36,9 @@ class AccessibleForm(forms.Form):
 
     def describe(self) -> None:
         for name, field in self.fields.items():
-            described = [f"{self.auto_id % name}-error"] if self.is_bound and self.errors.get(name) else []
+            described = [f"id_{name}-error"] if self.is_bound and self.errors.get(name) else []
             if field.help_text:
-                described.append(f"{self.auto_id % name}-help")
+                described.append(f"id_{name}-help")
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
             if self.is_bound and self.errors.get(name):
@@ -85,7 +85,9 @@ class CommentForm(AccessibleForm):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Why the value is where it is, and what you do about it. Leave it empty to remove the comment."),
+        help_text=gettext_lazy(
+            "Why the value is where it is, and what you do about it. Leave it empty to remove the comment."
+        ),
     )
 
     def __init__(self, *args: Any, frequency: str, **kwargs: Any) -> None:
@@ -109,10 +111,14 @@ class UploadForm(AccessibleForm):
     file = forms.FileField(
         label=gettext_lazy("File"),
         allow_empty_file=True,
-        help_text=gettext_lazy("CSV (semicolon, decimal comma) or Excel (.xlsx); or a saved answer from Danmarks Statistik or Jobindsats."),
+        help_text=gettext_lazy(
+            "CSV (semicolon, decimal comma) or Excel (.xlsx); or a saved answer from Danmarks Statistik or Jobindsats."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.json,text/csv,application/json"}),
     )
-    file_format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ImportFormat.choices, initial=ImportFormat.TABLE)
+    file_format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=ImportFormat.choices, initial=ImportFormat.TABLE
+    )
     indicator = forms.ModelChoiceField(
         label=gettext_lazy("Indicator (for Danmarks Statistik and Jobindsats)"),
         queryset=Indicator.objects.none(),
@@ -138,7 +144,9 @@ class UploadForm(AccessibleForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("file_format") in (ImportFormat.STATBANK, ImportFormat.JOBINDSATS) and not cleaned.get("indicator"):
+        if cleaned.get("file_format") in (ImportFormat.STATBANK, ImportFormat.JOBINDSATS) and not cleaned.get(
+            "indicator"
+        ):
             self.add_error("indicator", _("Choose the indicator the file holds."))
         return cleaned
 
@@ -151,7 +159,9 @@ class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
         label=gettext_lazy("Source settings (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=gettext_lazy('For example {"table": "AUK01", "variables": {"OMRÅDE": ["860"]}}. See the documentation.'),
+        help_text=gettext_lazy(
+            'For example {"table": "AUK01", "variables": {"OMRÅDE": ["860"]}}. See the documentation.'
+        ),
     )
 
     class Meta:
@@ -197,7 +207,9 @@ class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         self.fields["framework_nodes"].widget.attrs["size"] = 8
         if self.instance.pk:
-            self.fields["source_config_text"].initial = json.dumps(self.instance.source_config or {}, ensure_ascii=False)
+            self.fields["source_config_text"].initial = json.dumps(
+                self.instance.source_config or {}, ensure_ascii=False
+            )
         for name, field in self.fields.items():
             if self.is_bound and self.errors.get(name):
                 field.widget.attrs["aria-invalid"] = "true"
@@ -211,7 +223,9 @@ class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
         try:
             value = json.loads(text)
         except ValueError as error:
-            raise forms.ValidationError(_("The source settings are not valid JSON: %(error)s") % {"error": error}) from error
+            raise forms.ValidationError(
+                _("The source settings are not valid JSON: %(error)s") % {"error": error}
+            ) from error
         if not isinstance(value, dict):
             raise forms.ValidationError(_("The source settings must be a JSON object ({…})."))
         return value
@@ -254,10 +268,10 @@ class TargetForm(AccessibleForm):
 
 class GoalForm(AccessibleForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    description = forms.CharField(label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    unit = UnitChoiceField(
-        label=gettext_lazy("Where the goal's total is read"), queryset=Unit.objects.none()
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    unit = UnitChoiceField(label=gettext_lazy("Where the goal's total is read"), queryset=Unit.objects.none())
     owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=Person.objects.none(), required=False)
     indicators = forms.ModelMultipleChoiceField(label=gettext_lazy("Indicators"), queryset=Indicator.objects.none())
     participants = UnitsChoiceField(label=gettext_lazy("Participating units"), queryset=Unit.objects.none())
@@ -295,7 +309,9 @@ class GoalForm(AccessibleForm):
 class CommitteeForm(AccessibleForm):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     cadence = forms.ChoiceField(label=gettext_lazy("Cadence"), choices=Cadence.choices)
-    owner = forms.ModelChoiceField(label=gettext_lazy("Responsible direktør"), queryset=Person.objects.none(), required=False)
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Responsible direktør"), queryset=Person.objects.none(), required=False
+    )
     due_days = forms.IntegerField(
         label=gettext_lazy("Days after the period"),
         min_value=0,

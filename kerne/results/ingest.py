@@ -178,9 +178,7 @@ def check_rows(
         value: Decimal | None = None
         if isinstance(value_text, str) and rules.is_suppressed_mark(value_text):
             if status == PROVISIONAL:
-                problems.append(
-                    Problem(row.line, names["status"], _("A suppressed value cannot also be provisional."))
-                )
+                problems.append(Problem(row.line, names["status"], _("A suppressed value cannot also be provisional.")))
             status = SUPPRESSED
         elif status == SUPPRESSED:
             if value_text not in ("", None):
@@ -229,7 +227,10 @@ def check_rows(
         if problems:
             checked.problems.extend(problems)
             continue
-        assert indicator is not None and unit is not None and period is not None and status is not None
+        assert indicator is not None
+        assert unit is not None
+        assert period is not None
+        assert status is not None
         checked.entries.append(
             Entry(
                 line=row.line,

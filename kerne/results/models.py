@@ -21,8 +21,6 @@ from django.utils.translation import pgettext_lazy
 
 from kerne.core.fields import PlainJSONField
 
-VALUE = {"max_digits": 20, "decimal_places": 6}
-
 
 class Direction(models.TextChoices):
     HIGHER = "higher", _("Higher is better")
@@ -133,8 +131,8 @@ class Target(models.Model):
     period = models.CharField(_("period"), max_length=10)
     period_start = models.DateField()
     period_end = models.DateField()
-    value = models.DecimalField(_("target"), **VALUE)
-    baseline = models.DecimalField(_("baseline"), null=True, blank=True, **VALUE)
+    value = models.DecimalField(_("target"), max_digits=20, decimal_places=6)
+    baseline = models.DecimalField(_("baseline"), null=True, blank=True, max_digits=20, decimal_places=6)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -162,8 +160,8 @@ class Measurement(models.Model):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     period = models.CharField(max_length=10)
     period_start = models.DateField()
-    value = models.DecimalField(null=True, blank=True, **VALUE)
-    denominator = models.DecimalField(null=True, blank=True, **VALUE)
+    value = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    denominator = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
     status = models.CharField(max_length=12, choices=ValueStatus.choices, default=ValueStatus.FINAL)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.MANUAL)
     source_ref = models.CharField(max_length=200, blank=True)
@@ -175,7 +173,8 @@ class Measurement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "unit", "period_start"], name="measurement_unique"),
             models.CheckConstraint(
-                condition=Q(status="suppressed", value__isnull=True) | (~Q(status="suppressed") & Q(value__isnull=False)),
+                condition=Q(status="suppressed", value__isnull=True)
+                | (~Q(status="suppressed") & Q(value__isnull=False)),
                 name="measurement_suppressed_has_no_value",
             ),
         ]
@@ -195,8 +194,8 @@ class MeasurementRevision(models.Model):
     period = models.CharField(max_length=10)
     period_start = models.DateField()
     version = models.PositiveIntegerField()
-    value = models.DecimalField(null=True, blank=True, **VALUE)
-    denominator = models.DecimalField(null=True, blank=True, **VALUE)
+    value = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    denominator = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
     status = models.CharField(max_length=12, choices=ValueStatus.choices)
     source = models.CharField(max_length=12, choices=Source.choices)
     source_ref = models.CharField(max_length=200, blank=True)
@@ -224,8 +223,8 @@ class Figure(models.Model):
     unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=10)
     period_start = models.DateField()
-    value = models.DecimalField(null=True, blank=True, **VALUE)
-    denominator = models.DecimalField(null=True, blank=True, **VALUE)
+    value = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    denominator = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
     status = models.CharField(max_length=12, choices=ValueStatus.choices)
     measured = models.BooleanField(default=True)
     parts = models.PositiveIntegerField(default=0)
@@ -249,7 +248,9 @@ class Comment(models.Model):
     period = models.CharField(max_length=10)
     period_start = models.DateField()
     text = models.TextField(_("comment"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_name = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -274,7 +275,12 @@ class Goal(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
-        "organisation.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
+        "organisation.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
     )
     # Where the goal's total is read (usually the whole kommune).
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -452,11 +458,15 @@ class MeasurementImport(models.Model):
     # For the statistics formats: the indicator the file is for (its source settings map it).
     indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
-    summary = PlainJSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
     digest = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
@@ -131,12 +132,20 @@ def budget_year(year: int) -> Period:
     return Period(dt.date(year, 1, 1), YEARLY)
 
 
+# "per month" and "a month" (Danish nouns have two genders, so the article is part of the word).
 FREQUENCY_WORDS = {
-    MONTHLY: "måned",
-    QUARTERLY: "kvartal",
-    HALF_YEARLY: "halvår",
-    YEARLY: "år",
-    SCHOOL_YEAR: "skoleår",
+    MONTHLY: gettext_lazy("month"),
+    QUARTERLY: gettext_lazy("quarter"),
+    HALF_YEARLY: gettext_lazy("half year"),
+    YEARLY: gettext_lazy("year"),
+    SCHOOL_YEAR: gettext_lazy("school year"),
+}
+A_FREQUENCY = {
+    MONTHLY: gettext_lazy("a month"),
+    QUARTERLY: gettext_lazy("a quarter"),
+    HALF_YEARLY: gettext_lazy("a half year"),
+    YEARLY: gettext_lazy("a year"),
+    SCHOOL_YEAR: gettext_lazy("a school year"),
 }
 
 _MONTH = re.compile(r"^(\d{4})\s*M\s*(\d{1,2})$", re.IGNORECASE)
@@ -171,7 +180,10 @@ def parse_key(text: str) -> Period:
             )
         return Period(dt.date(first, 8, 1), SCHOOL_YEAR)
     raise PeriodError(
-        _("“%(text)s” is not a period. Write it as 2026M03 (month), 2026K1 (quarter), 2026 (year), 2025/26 (school year) or as a date.")
+        _(
+            "“%(text)s” is not a period. Write it as 2026M03 (month), 2026K1 (quarter), 2026 (year), "
+            "2025/26 (school year) or as a date."
+        )
         % {"text": value}
     )
 
@@ -203,8 +215,8 @@ def parse_period(value: object, frequency: str) -> Period:
     period = parse_key(text)
     if period.frequency != frequency:
         raise PeriodError(
-            _("“%(text)s” is a %(given)s, but the indicator is measured per %(wanted)s.")
-            % {"text": text, "given": FREQUENCY_WORDS[period.frequency], "wanted": FREQUENCY_WORDS[frequency]}
+            _("“%(text)s” is %(given)s, but the indicator is measured per %(wanted)s.")
+            % {"text": text, "given": A_FREQUENCY[period.frequency], "wanted": FREQUENCY_WORDS[frequency]}
         )
     return period
 

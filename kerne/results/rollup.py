@@ -10,6 +10,7 @@ provisional when any part is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -104,12 +105,10 @@ def roll_up(aggregation: str, parents: Mapping[int, int | None], measured: Mappi
 def roll_up_many(
     aggregation_of: Mapping[int, str],
     parents: Mapping[int, int | None],
-    measurements: Iterable[tuple[int, int, object, Cell]],
-) -> dict[tuple[int, object], dict[int, Cell]]:
+    measurements: Iterable[tuple[int, int, dt.date, Cell]],
+) -> dict[tuple[int, dt.date], dict[int, Cell]]:
     """roll_up for many (indicator, period) pairs: rows of (indicator id, unit id, period, cell)."""
-    grouped: dict[tuple[int, object], dict[int, Cell]] = defaultdict(dict)
+    grouped: dict[tuple[int, dt.date], dict[int, Cell]] = defaultdict(dict)
     for indicator_id, unit_id, period, cell in measurements:
         grouped[(indicator_id, period)][unit_id] = cell
-    return {
-        key: roll_up(aggregation_of.get(key[0], NONE), parents, cells) for key, cells in grouped.items()
-    }
+    return {key: roll_up(aggregation_of.get(key[0], NONE), parents, cells) for key, cells in grouped.items()}

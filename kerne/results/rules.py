@@ -70,7 +70,7 @@ def is_suppressed_mark(text: str) -> bool:
 
 
 def parse_number(value: object) -> Decimal:
-    """"12,5", "1.234,5", "1 234", "−3", 12.5 → Decimal. Raises NumberError with a Danish message.
+    """ "12,5", "1.234,5", "1 234", "−3", 12.5 → Decimal. Raises NumberError with a Danish message.
 
     A dot alone is a decimal point unless it groups thousands ("1.234" is 1234, as Danes write it).
     """

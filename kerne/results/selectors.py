@@ -1,12 +1,14 @@
 """Reads of result follow-up, scoped by the viewer through kerne.results.access, at fixed queries.
 
 The heart is `build_lines`: for any set of (indicator, unit) pairs it reads the figures of each
-pair's window, the targets and the comments in three queries, and works out the latest value, the
+pair's window, the targets, which indicators have contributing units, and the comments in four
+queries, and works out the latest value, the
 target that applies, the baseline, progress and the traffic light (kerne.results.rules).
 
 Which target applies to a unit: its own; else, on the indicator's own unit, the indicator's
 target; else, for an indicator that is not a sum (a share or a rate), the nearest unit above with
-one, or the indicator's own. A sum's target never applies to a part of it. Of the targets whose
+one, or the indicator's own. A sum's own target also holds above its unit when the indicator has
+no contributing units (the sum there is the same), but never for a part of it. Of the targets whose
 period covers the latest value, the longest (the budget year) is the target and one set for that
 very period is the way-mark. The baseline is the target's own, else the figure of the period just
 before the target's period, else the first figure inside it.
@@ -172,7 +174,9 @@ class Line:
 
     def sparkline(self, ident: str) -> str:
         tail = self.points()[-12:]
-        return charts.sparkline(tail, title=_("Development of %(indicator)s") % {"indicator": self.indicator.name}, ident=ident)
+        return charts.sparkline(
+            tail, title=_("Development of %(indicator)s") % {"indicator": self.indicator.name}, ident=ident
+        )
 
 
 def _row(figure: Figure, frequency: str) -> FigureRow:
@@ -186,13 +190,24 @@ def _row(figure: Figure, frequency: str) -> FigureRow:
     )
 
 
-def _choose_targets(line: Line, by_unit: dict[int | None, list[Target]]) -> tuple[Target | None, Target | None]:
+def _choose_targets(
+    line: Line, by_unit: dict[int | None, list[Target]], *, contributing: bool
+) -> tuple[Target | None, Target | None]:
     if line.latest is None:
         return None, None
     point = line.latest.period
     indicator, unit = line.indicator, line.unit
     candidates = [t for t in by_unit.get(unit.pk, []) if t.period_start <= point.start and point.end <= t.period_end]
-    if not candidates and (unit.pk == indicator.responsible_unit_id or indicator.aggregation != Aggregation.SUM):
+    # A sum's own target also holds above its unit while everything added up there is the unit's
+    # own (no contributing units): the sum above is then the same sum.
+    above_own = (
+        indicator.aggregation == Aggregation.SUM
+        and not contributing
+        and indicator.responsible_unit.path.startswith(unit.path)
+    )
+    if not candidates and (
+        unit.pk == indicator.responsible_unit_id or indicator.aggregation != Aggregation.SUM or above_own
+    ):
         if indicator.aggregation != Aggregation.SUM:
             for ancestor in reversed(path_ids(unit)[:-1]):
                 candidates = [
@@ -201,7 +216,9 @@ def _choose_targets(line: Line, by_unit: dict[int | None, list[Target]]) -> tupl
                 if candidates:
                     break
         if not candidates:
-            candidates = [t for t in by_unit.get(None, []) if t.period_start <= point.start and point.end <= t.period_end]
+            candidates = [
+                t for t in by_unit.get(None, []) if t.period_start <= point.start and point.end <= t.period_end
+            ]
     if not candidates:
         return None, None
     longest = max(candidates, key=lambda t: (t.period_end - t.period_start, -t.pk))
@@ -245,7 +262,7 @@ def build_lines(
     window: dict[str, int] | None = None,
     with_comments: bool = True,
 ) -> list[Line]:
-    """Lines for (indicator, unit) pairs as of `upto`: three queries whatever the number of pairs."""
+    """Lines for (indicator, unit) pairs as of `upto`: four queries whatever the number of pairs."""
     if not pairs:
         return []
     windows = window or WINDOWS
@@ -270,13 +287,20 @@ def build_lines(
     figures: dict[tuple[int, int], dict[dt.date, FigureRow]] = defaultdict(dict)
     frequency_of = {i.pk: i.frequency for i, _u in pairs}
     for figure in Figure.objects.filter(window_q, unit_id__in=unit_ids, period_start__lte=upto):
-        figures[(figure.indicator_id, figure.unit_id)][figure.period_start] = _row(figure, frequency_of[figure.indicator_id])
+        figures[(figure.indicator_id, figure.unit_id)][figure.period_start] = _row(
+            figure, frequency_of[figure.indicator_id]
+        )
     ancestor_ids = {a for _i, u in pairs for a in path_ids(u)}
     targets_by: dict[int, dict[int | None, list[Target]]] = defaultdict(lambda: defaultdict(list))
     for target in Target.objects.filter(indicator_id__in=indicator_ids).filter(
         Q(unit__isnull=True) | Q(unit_id__in=ancestor_ids)
     ):
         targets_by[target.indicator_id][target.unit_id].append(target)
+    with_contributing = set(
+        Indicator.contributing_units.through.objects.filter(indicator_id__in=indicator_ids).values_list(
+            "indicator_id", flat=True
+        )
+    )
     comments: dict[tuple[int, int], dict[dt.date, Comment]] = defaultdict(dict)
     if with_comments:
         comment_q = Q()
@@ -288,6 +312,8 @@ def build_lines(
     for indicator, unit in pairs:
         rows = figures.get((indicator.pk, unit.pk), {})
         last = lasts[indicator.pk]
+        if last.start not in rows:
+            last = last.shift(-1)  # the period under way has no value yet: end with the one before
         window_periods = periods.series(last, windows[indicator.frequency])
         series = [(p, rows.get(p.start)) for p in window_periods]
         present = [r for _p, r in series if r is not None]
@@ -295,13 +321,19 @@ def build_lines(
         line.latest = present[-1] if present else None
         line.previous = present[-2] if len(present) > 1 else None
         by_unit = targets_by.get(indicator.pk, {})
-        line.target, line.period_target = _choose_targets(line, by_unit)
+        line.target, line.period_target = _choose_targets(line, by_unit, contributing=indicator.pk in with_contributing)
         _assess(line, rows)
         lines.append(line)
     return lines
 
 
 # --- the pages ---------------------------------------------------------------------------------------
+
+
+def _organisation_id(viewer: Any) -> int:
+    """The viewer's organisation id; 0 (matches nothing) without one."""
+    value = getattr(viewer, "organisation_id", None)
+    return value if isinstance(value, int) else 0
 
 
 def _indicators(viewer: Any) -> QuerySet[Indicator]:
@@ -422,7 +454,9 @@ def _light_counts(viewer: Any, units: Sequence[Unit], *, today: dt.date) -> dict
     present = set(pairs_q)
     indicators = {
         i.pk: i
-        for i in Indicator.objects.filter(pk__in={i for i, _u in present}, active=True).select_related("responsible_unit")
+        for i in Indicator.objects.filter(pk__in={i for i, _u in present}, active=True).select_related(
+            "responsible_unit"
+        )
     }
     by_id = {u.pk: u for u in units}
     pairs = [(indicators[i], by_id[u]) for i, u in sorted(present) if i in indicators]
@@ -491,7 +525,7 @@ def board(viewer: Any, *, today: dt.date, sort: str = "status") -> list[Line]:
     elif sort == "indicator":
         lines.sort(key=lambda line: (line.indicator.name.casefold(), line.unit.name.casefold()))
     elif sort == "change":
-        lines.sort(key=lambda line: (line.change is None, -(abs(line.change or 0))))
+        lines.sort(key=lambda line: (line.change is None, -abs(line.change or Decimal(0))))
     else:
         lines.sort(key=lambda line: (*line.severity, line.unit.name.casefold(), line.indicator.name.casefold()))
     return lines
@@ -559,7 +593,9 @@ def area_page(viewer: Any, node_pk: int, unit: Unit | None, *, today: dt.date) -
         chosen_unit = access.own_units(viewer).first()
     lines: list[Line] = []
     if chosen_unit is not None:
-        indicators = [i for i in unit_indicators(viewer, chosen_unit) if any(n.pk == node.pk for n in i.framework_nodes.all())]
+        indicators = [
+            i for i in unit_indicators(viewer, chosen_unit) if any(n.pk == node.pk for n in i.framework_nodes.all())
+        ]
         lines = build_lines([(i, chosen_unit) for i in indicators], upto=today)
     return AreaPage(
         node=node,
@@ -596,7 +632,7 @@ class GoalPage:
 
 def goal_page(viewer: Any, pk: int, *, today: dt.date) -> GoalPage:
     goal = (
-        Goal.objects.filter(pk=pk, organisation_id=getattr(viewer, "organisation_id", None))
+        Goal.objects.filter(pk=pk, organisation_id=_organisation_id(viewer))
         .select_related("owner", "unit")
         .prefetch_related("actors", Prefetch("participants", queryset=GoalParticipant.objects.select_related("unit")))
         .first()
@@ -607,7 +643,7 @@ def goal_page(viewer: Any, pk: int, *, today: dt.date) -> GoalPage:
     if not visible:
         raise PermissionDenied(_("You are not part of this goal and none of its units is in your reach."))
     indicators = list(_indicators(viewer).filter(goals=goal))
-    participants = [p for p in goal.participants.all()]
+    participants = list(goal.participants.all())
     pairs = [(i, goal.unit) for i in indicators] if goal.unit_id in visible else []
     shown = [p for p in participants if p.unit_id in visible]
     pairs += [(i, p.unit) for p in shown for i in indicators]
@@ -666,7 +702,7 @@ def committee_unit_ids(committee: Committee) -> set[int]:
 
 def committee_get(viewer: Any, pk: int) -> Committee:
     committee = (
-        Committee.objects.filter(pk=pk, organisation_id=getattr(viewer, "organisation_id", None))
+        Committee.objects.filter(pk=pk, organisation_id=_organisation_id(viewer))
         .select_related("owner")
         .prefetch_related(
             Prefetch(
@@ -695,7 +731,7 @@ def status_get(viewer: Any, pk: int) -> StatusReport:
 
 def imports(viewer: Any) -> list[MeasurementImport]:
     return list(
-        MeasurementImport.objects.filter(organisation_id=getattr(viewer, "organisation_id", None))
+        MeasurementImport.objects.filter(organisation_id=_organisation_id(viewer))
         .defer("data")
         .select_related("uploaded_by", "indicator")[:30]
     )
@@ -754,7 +790,9 @@ def my_results(viewer: Any, *, today: dt.date) -> MyResults:
     due_pairs: list[tuple[StatusReport, Indicator, Unit]] = []
     for status in drafts:
         for indicator, unit in committee_pairs(status.committee):
-            if unit.pk in own_ids or (indicator.responsible_person_id == person.pk and unit.pk == indicator.responsible_unit_id):
+            if unit.pk in own_ids or (
+                indicator.responsible_person_id == person.pk and unit.pk == indicator.responsible_unit_id
+            ):
                 due_pairs.append((status, indicator, unit))
     lines = build_lines(pairs, upto=today)
     due: list[DueComment] = []
@@ -763,7 +801,9 @@ def my_results(viewer: Any, *, today: dt.date) -> MyResults:
         # One build per distinct "as of" date (a handful of statuses at most).
         for end in sorted(set(ends.values())):
             chosen = [(s, i, u) for s, i, u in due_pairs if s.period_end == end]
-            for (status, _i, _u), line in zip(chosen, build_lines([(i, u) for _s, i, u in chosen], upto=end), strict=True):
+            for (status, _i, _u), line in zip(
+                chosen, build_lines([(i, u) for _s, i, u in chosen], upto=end), strict=True
+            ):
                 if line.latest is not None and line.comment is None:
                     due.append(DueComment(status, line))
     return MyResults(lines, due)

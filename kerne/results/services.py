@@ -99,7 +99,13 @@ def unit_refs(organisation: Organisation) -> dict[str, ingest.UnitRef]:
     }
 
 
-def check(organisation: Organisation, rows: Iterable[tables.RawRow], *, today: dt.date | None = None, columns: dict[str, str] | None = None) -> ingest.Checked:
+def check(
+    organisation: Organisation,
+    rows: Iterable[tables.RawRow],
+    *,
+    today: dt.date | None = None,
+    columns: dict[str, str] | None = None,
+) -> ingest.Checked:
     return ingest.check_rows(
         rows,
         indicators=indicator_refs(organisation),
@@ -310,7 +316,7 @@ def measurements_record(
         ]
     if new_rows:
         bulk_insert(Measurement, MEASUREMENT_FIELDS, new_rows)
-    touched = [e for e in plan.new] + [e for e, _old in plan.changed]
+    touched = list(plan.new) + [e for e, _old in plan.changed]
     if touched:
         figures_refresh(
             organisation=organisation,
@@ -365,7 +371,17 @@ def figures_refresh(*, organisation: Organisation, indicator_ids: set[int], peri
     for chunk in _chunks(ids, 400):
         Figure.objects.filter(indicator_id__in=chunk, period_start__in=starts).delete()
     out = [
-        (indicator_id, unit_id, keys[(indicator_id, start)], start, cell.value, cell.denominator, cell.status, cell.measured, cell.parts)
+        (
+            indicator_id,
+            unit_id,
+            keys[(indicator_id, start)],
+            start,
+            cell.value,
+            cell.denominator,
+            cell.status,
+            cell.measured,
+            cell.parts,
+        )
         for (indicator_id, start), cells in figures.items()
         for unit_id, cell in cells.items()
     ]
@@ -413,7 +429,13 @@ class Parsed:
 
 
 def parse_upload(
-    *, organisation: Organisation, data: bytes, filename: str, file_format: str, indicator: Indicator | None, today: dt.date
+    *,
+    organisation: Organisation,
+    data: bytes,
+    filename: str,
+    file_format: str,
+    indicator: Indicator | None,
+    today: dt.date,
 ) -> Parsed:
     """The file (Kerne's table, StatBank BULK or Jobindsats JSON) as checked entries."""
     skipped = 0
@@ -424,7 +446,10 @@ def parse_upload(
             return Parsed([], [tables.Problem(None, "", _("Choose the indicator the file holds."))])
         parse = sources.parse_statbank if file_format == ImportFormat.STATBANK else sources.parse_jobindsats
         parsed = parse(
-            data, indicator.source_config or {}, indicator_key=indicator.key, default_unit=indicator.responsible_unit.code
+            data,
+            indicator.source_config or {},
+            indicator_key=indicator.key,
+            default_unit=indicator.responsible_unit.code,
         )
         rows, problems, skipped = parsed.rows, parsed.problems, parsed.skipped
     if problems:
@@ -436,7 +461,9 @@ def parse_upload(
 PREVIEW_ROWS = 50
 
 
-def _entry_summary(entry: ingest.Entry, names: dict[str, dict[int, str]], old: Existing | None = None) -> dict[str, Any]:
+def _entry_summary(
+    entry: ingest.Entry, names: dict[str, dict[int, str]], old: Existing | None = None
+) -> dict[str, Any]:
     return {
         "line": entry.line,
         "indicator": names["indicators"].get(entry.indicator_id, ""),
@@ -586,7 +613,9 @@ class Fetched:
     skipped: int = 0
 
 
-def indicator_fetch(*, indicator: Indicator, actor: Any, today: dt.date | None = None, jobindsats_key: str = "") -> Fetched:
+def indicator_fetch(
+    *, indicator: Indicator, actor: Any, today: dt.date | None = None, jobindsats_key: str = ""
+) -> Fetched:
     """Ask the indicator's source for the periods after the last one stored from it, and record them."""
     today = today or timezone.localdate()
     after_start = (
@@ -768,7 +797,10 @@ def indicator_update(
     organisation = indicator.organisation
     _require_manager(actor, organisation)
     _check_indicator_refs(organisation, fields)
-    if "key" in fields and Indicator.objects.filter(organisation=organisation, key=fields["key"]).exclude(pk=indicator.pk).exists():
+    if (
+        "key" in fields
+        and Indicator.objects.filter(organisation=organisation, key=fields["key"]).exclude(pk=indicator.pk).exists()
+    ):
         raise ResultsError(_("Another indicator has the key “%(key)s”.") % {"key": fields["key"]})
     changed = {name: value for name, value in fields.items() if getattr(indicator, name) != value}
     rebuild = "aggregation" in changed
@@ -817,8 +849,8 @@ def target_set(
         indicator.frequency == periods.SCHOOL_YEAR and span.frequency == periods.SCHOOL_YEAR
     ):
         raise ResultsError(
-            _("A target is set for a budget year (for example 2026) or for one %(period)s.")
-            % {"period": periods.FREQUENCY_WORDS[indicator.frequency]}
+            _("A target is set for a budget year (for example 2026) or for %(period)s.")
+            % {"period": periods.A_FREQUENCY[indicator.frequency]}
         )
     target, created = Target.objects.update_or_create(
         indicator=indicator,
@@ -870,7 +902,9 @@ def goal_create(
     _require_manager(actor, organisation)
     goal = Goal.objects.create(organisation=organisation, name=name, description=description, owner=owner, unit=unit)
     goal.indicators.set([i for i in indicators if i.organisation_id == organisation.pk])
-    GoalParticipant.objects.bulk_create(GoalParticipant(goal=goal, unit=u, contribution=text) for u, text in participants)
+    GoalParticipant.objects.bulk_create(
+        GoalParticipant(goal=goal, unit=u, contribution=text) for u, text in participants
+    )
     GoalActor.objects.bulk_create(
         GoalActor(goal=goal, name=actor_name, contribution=text, position=index)
         for index, (actor_name, text) in enumerate(actors)
@@ -902,7 +936,9 @@ def committee_create(
     reminder_days: int = 14,
     lines: Sequence[tuple[Indicator, Unit | None]] = (),
 ) -> Committee:
-    if not isinstance(actor, str) and (not access.can_create_committee(actor) or actor.organisation_id != organisation.pk):
+    if not isinstance(actor, str) and (
+        not access.can_create_committee(actor) or actor.organisation_id != organisation.pk
+    ):
         raise PermissionDenied(_("Only HR administrators and the direktion can create committees."))
     committee = Committee.objects.create(
         organisation=organisation,
@@ -1007,7 +1043,11 @@ def status_issue(
     committee = status.committee
     if not isinstance(actor, str) and not access.can_edit_committee(actor, committee):
         raise PermissionDenied(_("Only HR administrators and the committee's direktør can issue its statuses."))
-    locked = StatusReport.objects.select_for_update().select_related("committee", "committee__organisation").get(pk=status.pk)
+    locked = (
+        StatusReport.objects.select_for_update()
+        .select_related("committee", "committee__organisation")
+        .get(pk=status.pk)
+    )
     if locked.state == StatusState.ISSUED:
         raise ResultsError(_("The status has already been issued."))
     now = issued_at or timezone.now()

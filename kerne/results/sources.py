@@ -110,7 +110,9 @@ def parse_statbank(data: bytes, config: Mapping[str, Any], *, indicator_key: str
         result.problems.append(Problem(None, "", _("The StatBank answer is empty.")))
         return result
     if text.lstrip().startswith("{"):
-        result.problems.append(Problem(None, "", _("StatBank answered with an error: %(text)s") % {"text": _error_text(text)}))
+        result.problems.append(
+            Problem(None, "", _("StatBank answered with an error: %(text)s") % {"text": _error_text(text)})
+        )
         return result
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     header = [fold(h) for h in next(reader, [])]
@@ -130,7 +132,9 @@ def parse_statbank(data: bytes, config: Mapping[str, Any], *, indicator_key: str
             continue
         if len(row) != len(header):
             result.problems.append(
-                Problem(line, "", _("The line has %(got)s fields, not %(want)s.") % {"got": len(row), "want": len(header)})
+                Problem(
+                    line, "", _("The line has %(got)s fields, not %(want)s.") % {"got": len(row), "want": len(header)}
+                )
             )
             continue
         if any(
@@ -186,9 +190,15 @@ def parse_jobindsats(data: bytes, config: Mapping[str, Any], *, indicator_key: s
         return result
     table = payload[0] if isinstance(payload, list) and payload else payload
     if isinstance(table, dict) and "Message" in table and "Data" not in table:
-        result.problems.append(Problem(None, "", _("Jobindsats answered with an error: %(text)s") % {"text": table["Message"]}))
+        result.problems.append(
+            Problem(None, "", _("Jobindsats answered with an error: %(text)s") % {"text": table["Message"]})
+        )
         return result
-    if not isinstance(table, dict) or not isinstance(table.get("Variables"), list) or not isinstance(table.get("Data"), list):
+    if (
+        not isinstance(table, dict)
+        or not isinstance(table.get("Variables"), list)
+        or not isinstance(table.get("Data"), list)
+    ):
         result.problems.append(Problem(None, "", _("The Jobindsats answer has no Variables and Data.")))
         return result
     variables = table["Variables"]
@@ -198,7 +208,9 @@ def parse_jobindsats(data: bytes, config: Mapping[str, Any], *, indicator_key: s
     value_at = _column(variables, measure) if measure else None
     if period_at is None or value_at is None:
         missing = _("the period") if period_at is None else _("the measure “%(measure)s”") % {"measure": measure}
-        result.problems.append(Problem(None, "", _("The Jobindsats answer has no column for %(what)s.") % {"what": missing}))
+        result.problems.append(
+            Problem(None, "", _("The Jobindsats answer has no column for %(what)s.") % {"what": missing})
+        )
         return result
     filters = {
         index: {fold(str(v)) for v in values}

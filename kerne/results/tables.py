@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -138,8 +139,8 @@ def _cell_text(cell: object) -> str:
     return cell.strip() if isinstance(cell, str) else ("" if cell is None else str(cell))
 
 
-def _rows(numbered: object) -> tuple[list[RawRow], list[Problem]]:
-    iterator = iter(numbered)  # type: ignore[call-overload]
+def _rows(numbered: Iterable[tuple[int, Sequence[object]]]) -> tuple[list[RawRow], list[Problem]]:
+    iterator = iter(numbered)
     header: list[object] | None = None
     header_line = 0
     for number, row in iterator:
@@ -168,7 +169,7 @@ def _rows(numbered: object) -> tuple[list[RawRow], list[Problem]]:
         ]
     rows: list[RawRow] = []
 
-    def cell(row: list[object], field: str) -> object:
+    def value_of(row: Sequence[object], field: str) -> object:
         index = columns.get(field)
         if index is None or index >= len(row):
             return ""
@@ -184,12 +185,12 @@ def _rows(numbered: object) -> tuple[list[RawRow], list[Problem]]:
         rows.append(
             RawRow(
                 line=number,
-                indicator=_cell_text(cell(row, "indicator")),
-                unit=_cell_text(cell(row, "unit")),
-                period=cell(row, "period"),
-                value=cell(row, "value"),
-                denominator=cell(row, "denominator"),
-                status=_cell_text(cell(row, "status")),
+                indicator=_cell_text(value_of(row, "indicator")),
+                unit=_cell_text(value_of(row, "unit")),
+                period=value_of(row, "period"),
+                value=value_of(row, "value"),
+                denominator=value_of(row, "denominator"),
+                status=_cell_text(value_of(row, "status")),
             )
         )
     if not rows and not problems:

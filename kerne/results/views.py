@@ -114,11 +114,7 @@ def unit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _unit_response(request: HttpRequest, unit: Unit, *, is_index: bool) -> HttpResponse:
     page = selectors.unit_page(request.user, unit, today=_today())
-    crumbs = (
-        [(reverse("home"), _("Front page")), (None, _("Results"))]
-        if is_index
-        else _crumbs((None, unit.name))
-    )
+    crumbs = [(reverse("home"), _("Front page")), (None, _("Results"))] if is_index else _crumbs((None, unit.name))
     return render(
         request,
         "results/unit.html",
@@ -140,12 +136,15 @@ def indicator_view(request: HttpRequest, unit_pk: int, pk: int) -> HttpResponse:
     unit = selectors.unit_get(request.user, unit_pk)
     page = selectors.indicator_page(request.user, pk, unit, today=_today())
     line = page.line
-    latest = line.latest.period if line.latest is not None else periods.last_complete(_today(), line.indicator.frequency)
+    latest = (
+        line.latest.period if line.latest is not None else periods.last_complete(_today(), line.indicator.frequency)
+    )
     chosen = request.POST.get("period") or request.GET.get("periode") or latest.key
+    existing = line.comments.get(_start(chosen))
     form = forms.CommentForm(
         request.POST or None,
         frequency=line.indicator.frequency,
-        initial={"period": chosen, "text": (line.comments.get(_start(chosen)).text if line.comments.get(_start(chosen)) else "")},
+        initial={"period": chosen, "text": existing.text if existing is not None else ""},
     )
     status = 200
     if request.method == "POST":
@@ -385,7 +384,9 @@ def committee_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     committee = selectors.committee_get(request.user, pk)
     if not access.can_edit_committee(request.user, committee):
         raise PermissionDenied(_("Only HR administrators and the committee's direktør can change it."))
-    form = forms.CommitteeForm(request.POST or None, viewer=request.user, initial=forms.CommitteeForm.initial_for(committee))
+    form = forms.CommitteeForm(
+        request.POST or None, viewer=request.user, initial=forms.CommitteeForm.initial_for(committee)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.committee_update(
@@ -432,7 +433,10 @@ def status_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.status_edit(
-                    status=status, title=form.cleaned_data["title"], summary=form.cleaned_data["summary"], actor=request.user
+                    status=status,
+                    title=form.cleaned_data["title"],
+                    summary=form.cleaned_data["summary"],
+                    actor=request.user,
                 )
             except services.ResultsError as error:
                 form.add_error(None, str(error))
@@ -503,7 +507,7 @@ def status_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def indicator_list_view(request: HttpRequest) -> HttpResponse:
     indicators = list(
-        Indicator.objects.filter(organisation_id=request.user.organisation_id)
+        Indicator.objects.filter(organisation_id=_organisation(request).pk)
         .select_related("responsible_unit", "responsible_person")
         .order_by("position", "name")
     )
@@ -553,7 +557,7 @@ def indicator_new_view(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 def indicator_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, pk=pk, organisation_id=request.user.organisation_id)
+    indicator = get_object_or_404(Indicator, pk=pk, organisation_id=_organisation(request).pk)
     form = forms.IndicatorForm(
         request.POST if request.POST.get("form") == "indicator" else None, instance=indicator, viewer=request.user
     )
@@ -598,7 +602,9 @@ def indicator_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("results:indicator_edit", indicator.pk)
         else:
             code = 400
-    targets = list(Target.objects.filter(indicator=indicator).select_related("unit").order_by("-period_start", "unit__path"))
+    targets = list(
+        Target.objects.filter(indicator=indicator).select_related("unit").order_by("-period_start", "unit__path")
+    )
     return render(
         request,
         "results/indicator_edit.html",
@@ -616,7 +622,9 @@ def indicator_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @manager_required
 def target_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(Target.objects.select_related("indicator"), pk=pk, indicator__organisation_id=request.user.organisation_id)
+    target = get_object_or_404(
+        Target.objects.select_related("indicator"), pk=pk, indicator__organisation_id=_organisation(request).pk
+    )
     indicator_pk = target.indicator_id
     services.target_delete(target=target, actor=request.user)
     messages.success(request, _("The target has been removed."))
@@ -654,9 +662,11 @@ def import_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _import(request: HttpRequest, pk: int) -> MeasurementImport:
-    record = MeasurementImport.objects.filter(pk=pk, organisation_id=request.user.organisation_id).select_related(
-        "organisation", "uploaded_by", "applied_by", "indicator"
-    ).first()
+    record = (
+        MeasurementImport.objects.filter(pk=pk, organisation_id=_organisation(request).pk)
+        .select_related("organisation", "uploaded_by", "applied_by", "indicator")
+        .first()
+    )
     if record is None:
         raise PermissionDenied(_("This import does not belong to your organisation."))
     return record

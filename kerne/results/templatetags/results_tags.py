@@ -40,12 +40,12 @@ def svg(markup: str) -> SafeString:
 @register.simple_tag
 def line_chart(line: Any, ident: str) -> SafeString:
     """The line's trend chart; `ident` keeps each chart's title id unique on the page."""
-    return mark_safe(line.chart(f"chart-{ident}"))  # noqa: S308 - our own SVG, all text escaped
+    return mark_safe(str(line.chart(f"chart-{ident}")))  # noqa: S308 - our own SVG, all text escaped
 
 
 @register.simple_tag
 def line_sparkline(line: Any, ident: str) -> SafeString:
-    return mark_safe(line.sparkline(f"spark-{ident}"))  # noqa: S308 - our own SVG, all text escaped
+    return mark_safe(str(line.sparkline(f"spark-{ident}")))  # noqa: S308 - our own SVG, all text escaped
 
 
 @register.filter

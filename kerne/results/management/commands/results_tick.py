@@ -27,4 +27,6 @@ class Command(BaseCommand):
         if done["fetches"]:
             self.stdout.write(_("Queued %(count)s fetch(es) from statistics sources.") % {"count": done["fetches"]})
         if done["rebuilt"]:
-            self.stdout.write(_("Added up %(count)s figure(s) again after the unit tree changed.") % {"count": done["rebuilt"]})
+            self.stdout.write(
+                _("Added up %(count)s figure(s) again after the unit tree changed.") % {"count": done["rebuilt"]}
+            )
