@@ -90,4 +90,6 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+    # django-ninja's own messages are English; the one a caller meets is an unreadable body.
+    detail = _("The body is not valid JSON.") if str(exc).startswith("Cannot parse request body") else str(exc)
+    return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from kerne.organisation.models import Organisation
 from kerne.results import selectors, services
@@ -111,22 +111,26 @@ def _raw(index: int, item: MeasurementIn) -> RawRow:
         "afviser hele indberetningen, og intet ændres. Den samme indberetning to gange ændrer intet."
     ),
 )
-def post_measurements(request: HttpRequest, payload: MeasurementsIn) -> tuple[int, Any]:
+def post_measurements(request: HttpRequest, payload: MeasurementsIn) -> Status[Any]:
     key: ApiKey = request.auth  # type: ignore[attr-defined]
     organisation = key.organisation
     if not payload.measurements:
-        return 400, {"detail": _("The request holds no measurements."), "errors": []}
+        return Status(400, {"detail": _("The request holds no measurements."), "errors": []})
     if len(payload.measurements) > MAX_ITEMS:
-        return 400, {"detail": _("At most %(max)s measurements a request.") % {"max": MAX_ITEMS}, "errors": []}
+        return Status(400, {"detail": _("At most %(max)s measurements a request.") % {"max": MAX_ITEMS}, "errors": []})
     rows = [_raw(index, item) for index, item in enumerate(payload.measurements, start=1)]
     checked = services.check(organisation, rows, columns=API_FIELDS)
     if checked.problems:
-        return 400, {
-            "detail": _("The measurements have errors – nothing has been changed."),
-            "errors": [
-                {"item": p.line, "field": p.column, "message": p.text(_("Measurement"))} for p in checked.problems[:500]
-            ],
-        }
+        return Status(
+            400,
+            {
+                "detail": _("The measurements have errors – nothing has been changed."),
+                "errors": [
+                    {"item": p.line, "field": p.column, "message": p.text(_("Measurement"))}
+                    for p in checked.problems[:500]
+                ],
+            },
+        )
     recorded = services.measurements_record(
         organisation=organisation,
         entries=checked.entries,
@@ -134,7 +138,7 @@ def post_measurements(request: HttpRequest, payload: MeasurementsIn) -> tuple[in
         source_ref=key.label,
         actor=key.label,
     )
-    return 200, recorded.as_dict()
+    return Status(200, recorded.as_dict())
 
 
 class IndicatorOut(Schema):
@@ -231,14 +235,16 @@ def _today() -> dt.date:
     summary="En enheds indikatorer",
     description="Kun enheder inden for dine to niveauer (som siderne).",
 )
-def unit_results(request: HttpRequest, unit_id: int) -> tuple[int, Any]:
+def unit_results(request: HttpRequest, unit_id: int) -> Status[Any]:
     try:
         unit = selectors.unit_get(request.user, unit_id)
     except PermissionDenied as denied:
-        return 403, {"detail": str(denied), "errors": []}
+        return Status(403, {"detail": str(denied), "errors": []})
     indicators = selectors.unit_indicators(request.user, unit)
     lines = selectors.build_lines([(i, unit) for i in indicators], upto=_today())
-    return 200, {"id": unit.pk, "code": unit.code, "name": unit.name, "indicators": [_line(line) for line in lines]}
+    return Status(
+        200, {"id": unit.pk, "code": unit.code, "name": unit.name, "indicators": [_line(line) for line in lines]}
+    )
 
 
 @router.get(
@@ -246,25 +252,31 @@ def unit_results(request: HttpRequest, unit_id: int) -> tuple[int, Any]:
     response={200: SeriesOut, 403: Refused, 404: Refused},
     summary="En indikators udvikling for en enhed",
 )
-def indicator_series(request: HttpRequest, unit_id: int, key: str) -> tuple[int, Any]:
+def indicator_series(request: HttpRequest, unit_id: int, key: str) -> Status[Any]:
     try:
         unit = selectors.unit_get(request.user, unit_id)
     except PermissionDenied as denied:
-        return 403, {"detail": str(denied), "errors": []}
+        return Status(403, {"detail": str(denied), "errors": []})
     indicator = Indicator.objects.filter(organisation_id=unit.organisation_id, key=key, active=True).first()
     if indicator is None:
-        return 404, {
-            "detail": _("There is no indicator with the key “%(key)s” in the organisation.") % {"key": key},
-            "errors": [],
-        }
+        return Status(
+            404,
+            {
+                "detail": _("There is no indicator with the key “%(key)s” in the organisation.") % {"key": key},
+                "errors": [],
+            },
+        )
     line = selectors.build_lines([(indicator, unit)], upto=_today())[0]
-    return 200, {
-        "indicator": indicator.key,
-        "unit": unit.code,
-        "points": [
-            {"period": period.key, "value": row.value if row else None, "status": row.status if row else None}
-            for period, row in line.series
-        ],
-        "light": line.light,
-        "light_label": line.light_label,
-    }
+    return Status(
+        200,
+        {
+            "indicator": indicator.key,
+            "unit": unit.code,
+            "points": [
+                {"period": period.key, "value": row.value if row else None, "status": row.status if row else None}
+                for period, row in line.series
+            ],
+            "light": line.light,
+            "light_label": line.light_label,
+        },
+    )

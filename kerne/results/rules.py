@@ -60,7 +60,7 @@ class NumberError(ValueError):
     """A value that is not a number; the message is Danish."""
 
 
-SUPPRESSED_MARKS = frozenset({"..", "…", "x", "X"})
+SUPPRESSED_MARKS = frozenset({"..", "…"})
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 

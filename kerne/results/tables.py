@@ -157,7 +157,7 @@ def _rows(numbered: Iterable[tuple[int, Sequence[object]]]) -> tuple[list[RawRow
             columns[field] = index
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        names = ", ".join(f"“{COLUMN_LABELS[f]}”" for f in missing)
+        names = ", ".join(_("“%(column)s”") % {"column": COLUMN_LABELS[f]} for f in missing)
         found = "; ".join(_cell_text(c) for c in header if _cell_text(c)) or "–"
         return [], [
             Problem(
