@@ -32,21 +32,21 @@ class AccessibleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.describe()
+        self.describe(errors={})  # no validation here: subclasses set their querysets after this
 
-    def describe(self) -> None:
+    def describe(self, errors: Any) -> None:
         for name, field in self.fields.items():
-            described = [f"id_{name}-error"] if self.is_bound and self.errors.get(name) else []
+            described = [f"id_{name}-error"] if errors.get(name) else []
             if field.help_text:
                 described.append(f"id_{name}-help")
             if described:
                 field.widget.attrs["aria-describedby"] = " ".join(described)
-            if self.is_bound and self.errors.get(name):
+            if errors.get(name):
                 field.widget.attrs["aria-invalid"] = "true"
 
     def full_clean(self) -> None:
         super().full_clean()
-        self.describe()
+        self.describe(errors=self._errors or {})
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

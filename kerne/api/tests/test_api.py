@@ -73,8 +73,20 @@ def test_a_system_posts_measurements_with_its_key(rw, key):
         "measurements": [
             {"indicator": "ventetid", "unit": rw.units[3].code, "period": month.key, "value": "26"},
             {"indicator": "ventetid", "unit": rw.units[3].code, "period": month.shift(-6).key, "value": 33},
-            {"indicator": "sygefravaer", "unit": rw.units[3].code, "period": month.key, "value": "5,5", "denominator": 20},
-            {"indicator": "ventetid", "unit": rw.side[1].code, "period": month.shift(-7).key, "value": "..", "status": "diskretioneret"},
+            {
+                "indicator": "sygefravaer",
+                "unit": rw.units[3].code,
+                "period": month.key,
+                "value": "5,5",
+                "denominator": 20,
+            },
+            {
+                "indicator": "ventetid",
+                "unit": rw.side[1].code,
+                "period": month.shift(-7).key,
+                "value": "..",
+                "status": "diskretioneret",
+            },
         ]
     }
     response = post(client, key, body)
@@ -129,7 +141,11 @@ def test_errors_are_danish_say_which_measurement_and_change_nothing(rw, key):
     malformed = post(client, key, {"measurements": [{"unit": "x"}]})
     assert malformed.status_code == 422
     assert malformed.json()["detail"] == "Forespørgslen har ikke den forventede form – intet er ændret."
-    assert malformed.json()["errors"][0] == {"item": 1, "field": "indicator", "message": "Måling 1, feltet »indicator«: Feltet mangler."}
+    assert malformed.json()["errors"][0] == {
+        "item": 1,
+        "field": "indicator",
+        "message": "Måling 1, feltet »indicator«: Feltet mangler.",
+    }
     unreadable = post(client, key, "{ikke json")
     assert unreadable.status_code == 400
     assert unreadable.json() == {"detail": "Indholdet er ikke gyldig JSON.", "errors": []}
@@ -138,7 +154,9 @@ def test_errors_are_danish_say_which_measurement_and_change_nothing(rw, key):
 
 def test_no_key_a_wrong_key_or_a_revoked_key_is_refused(rw, key):
     client = Client()
-    body = {"measurements": [{"indicator": "ventetid", "unit": rw.units[3].code, "period": rw.months[-1].key, "value": "1"}]}
+    body = {
+        "measurements": [{"indicator": "ventetid", "unit": rw.units[3].code, "period": rw.months[-1].key, "value": "1"}]
+    }
     before = data_state()
     for bad in ("", "kerne_abc_def", key[:-2] + "xx", "Basic abc"):
         response = post(client, bad, body)
@@ -156,7 +174,9 @@ def test_no_key_a_wrong_key_or_a_revoked_key_is_refused(rw, key):
 def test_a_key_writes_only_to_its_own_organisation(rw):
     other = api_token_create(organisation=rw.world.bby, name="Bby-systemet", actor=rw.other_admin).key
     client = Client()
-    body = {"measurements": [{"indicator": "ventetid", "unit": rw.units[3].code, "period": rw.months[-1].key, "value": "1"}]}
+    body = {
+        "measurements": [{"indicator": "ventetid", "unit": rw.units[3].code, "period": rw.months[-1].key, "value": "1"}]
+    }
     before = data_state()
     response = post(client, other, body)
     assert response.status_code == 400

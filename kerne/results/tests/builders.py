@@ -28,7 +28,15 @@ from kerne.results.models import Aggregation, Direction, Frequency, Kind
 ACTOR = "test"
 
 
-def entry(indicator: Any, unit: Any, period: periods.Period, value: str | None, denominator: str | None = None, status: str = "final", line: int = 1) -> ingest.Entry:
+def entry(
+    indicator: Any,
+    unit: Any,
+    period: periods.Period,
+    value: str | None,
+    denominator: str | None = None,
+    status: str = "final",
+    line: int = 1,
+) -> ingest.Entry:
     return ingest.Entry(
         line=line,
         indicator_id=indicator.pk,

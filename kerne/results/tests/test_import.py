@@ -102,7 +102,7 @@ def test_every_problem_names_its_line_and_column(rw):
         rw,
         f"sygefravaer;{u3};2026M03;5,8;20;",  # fine
         f"ukendt;{u3};2026M03;1;;",
-        f"ventetid;FINDES-IKKE;2026M03;1;;",
+        "ventetid;FINDES-IKKE;2026M03;1;;",
         f"ventetid;{rw.sector2.code};2026M03;1;;",
         f"ventetid;{u3};2026K1;1;;",
         f"ventetid;{u3};2026M09;1;;",
@@ -131,7 +131,9 @@ def test_every_problem_names_its_line_and_column(rw):
 
 
 def test_two_dots_are_suppressed_never_zero(rw):
-    checked = check(rw, f"ventetid;{rw.units[3].code};2026M03;..;;", f"ventetid;{rw.units[3].code};2026M04;;;diskretioneret")
+    checked = check(
+        rw, f"ventetid;{rw.units[3].code};2026M03;..;;", f"ventetid;{rw.units[3].code};2026M04;;;diskretioneret"
+    )
     assert checked.problems == []
     assert [(e.value, e.status) for e in checked.entries] == [(None, "suppressed"), (None, "suppressed")]
 
@@ -153,7 +155,10 @@ def test_statbank_bulk_is_parsed_and_mapped(rw):
     )
     assert parsed.problems == []
     assert parsed.skipped == 36  # the LANG rows and København's
-    assert [(r.period, r.value, r.status) for r in parsed.rows[:2]] == [("2025M01", "1315", ""), ("2025M02", "1302", "")]
+    assert [(r.period, r.value, r.status) for r in parsed.rows[:2]] == [
+        ("2025M01", "1315", ""),
+        ("2025M02", "1302", ""),
+    ]
     assert (parsed.rows[6].period, parsed.rows[6].value, parsed.rows[6].status) == ("2025M07", "..", "diskretioneret")
     assert {r.unit for r in parsed.rows} == {rw.units[0].code}
 
@@ -176,11 +181,15 @@ def test_statbank_request_asks_only_for_new_periods():
 
 
 def test_statbank_and_jobindsats_errors_are_danish():
-    error = sources.parse_statbank((DATA / "statbank-error.json").read_bytes(), STATBANK_CONFIG, indicator_key="k", default_unit="X")
+    error = sources.parse_statbank(
+        (DATA / "statbank-error.json").read_bytes(), STATBANK_CONFIG, indicator_key="k", default_unit="X"
+    )
     assert [p.text() for p in error.problems] == [
         "Statistikbanken svarede med en fejl: Der skal vælges værdier for variabel: ALDER"
     ]
-    error = sources.parse_jobindsats((DATA / "jobindsats-error.json").read_bytes(), {}, indicator_key="k", default_unit="X")
+    error = sources.parse_jobindsats(
+        (DATA / "jobindsats-error.json").read_bytes(), {}, indicator_key="k", default_unit="X"
+    )
     assert [p.text() for p in error.problems] == [
         "Jobindsats svarede med en fejl: Authorization has been denied for this request."
     ]
@@ -271,9 +280,13 @@ def test_a_failed_fetch_changes_nothing_and_is_logged(rw, statbank_indicator, mo
 
 
 def test_the_fetch_command_reads_a_saved_answer(rw, statbank_indicator, capsys):
-    call_command("results_fetch", "aby", "--indicator", "kontanthjaelp", "--file", str(DATA / "statbank-AUK01-bulk.csv"))
+    call_command(
+        "results_fetch", "aby", "--indicator", "kontanthjaelp", "--file", str(DATA / "statbank-AUK01-bulk.csv")
+    )
     assert "kontanthjaelp: 12 nye, 0 reviderede, 0 uændrede" in capsys.readouterr().out
-    call_command("results_fetch", "aby", "--indicator", "kontanthjaelp", "--file", str(DATA / "statbank-AUK01-bulk.csv"))
+    call_command(
+        "results_fetch", "aby", "--indicator", "kontanthjaelp", "--file", str(DATA / "statbank-AUK01-bulk.csv")
+    )
     assert "kontanthjaelp: 0 nye, 0 reviderede, 12 uændrede" in capsys.readouterr().out
     with pytest.raises(CommandError, match="Ingen organisation med kortnavnet »nej«"):
         call_command("results_fetch", "nej")
@@ -346,7 +359,8 @@ def test_apply_refuses_when_the_values_changed_since_the_preview(rw, django_capt
         indicator=None,
         actor=rw.admin,
     )
-    from kerne.results.tests.builders import entry, record as write
+    from kerne.results.tests.builders import entry
+    from kerne.results.tests.builders import record as write
 
     write(rw.aby, entry(rw.waiting, u3, month, "21"))
     before = counts()

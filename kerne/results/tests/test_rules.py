@@ -38,7 +38,14 @@ def test_numbers_as_danes_write_them(text, expected):
     assert rules.parse_number(text) == expected
 
 
-@pytest.mark.parametrize(("text", "message"), [("", "Værdien mangler."), ("12,5,1", "»12,5,1« er ikke et tal (skriv fx 12,5)."), ("abc", "»abc« er ikke et tal (skriv fx 12,5).")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Værdien mangler."),
+        ("12,5,1", "»12,5,1« er ikke et tal (skriv fx 12,5)."),
+        ("abc", "»abc« er ikke et tal (skriv fx 12,5)."),
+    ],
+)
 def test_bad_numbers_say_why(text, message):
     with pytest.raises(rules.NumberError) as error:
         rules.parse_number(text)
@@ -75,7 +82,14 @@ def test_danish_number_format():
         ("31-03-2026", periods.MONTHLY, "2026M03", dt.date(2026, 3, 1), dt.date(2026, 3, 31), "marts 2026"),
         ("15.05.2026", periods.QUARTERLY, "2026K2", dt.date(2026, 4, 1), dt.date(2026, 6, 30), "2. kvartal 2026"),
         ("2026-09-01", periods.SCHOOL_YEAR, "2026/27", dt.date(2026, 8, 1), dt.date(2027, 7, 31), "skoleåret 2026/27"),
-        (dt.datetime(2026, 2, 28, 12, 0), periods.MONTHLY, "2026M02", dt.date(2026, 2, 1), dt.date(2026, 2, 28), "februar 2026"),
+        (
+            dt.datetime(2026, 2, 28, 12, 0),
+            periods.MONTHLY,
+            "2026M02",
+            dt.date(2026, 2, 1),
+            dt.date(2026, 2, 28),
+            "februar 2026",
+        ),
     ],
 )
 def test_periods_as_staff_write_them(text, frequency, key, start, end, label):
@@ -88,9 +102,17 @@ def test_periods_as_staff_write_them(text, frequency, key, start, end, label):
     [
         ("2026K1", periods.MONTHLY, "»2026K1« er et kvartal, men indikatoren måles pr. måned."),
         ("2026M13", periods.MONTHLY, "»2026M13« har ingen måned 13."),
-        ("2025/27", periods.SCHOOL_YEAR, "»2025/27« er ikke et skoleår: det andet år skal følge det første (fx 2025/26)."),
+        (
+            "2025/27",
+            periods.SCHOOL_YEAR,
+            "»2025/27« er ikke et skoleår: det andet år skal følge det første (fx 2025/26).",
+        ),
         ("31-02-2026", periods.MONTHLY, "»31-02-2026« er ikke en gyldig dato."),
-        ("marts", periods.MONTHLY, "»marts« er ikke en periode. Skriv den som 2026M03 (måned), 2026K1 (kvartal), 2026 (år), 2025/26 (skoleår) eller som en dato."),
+        (
+            "marts",
+            periods.MONTHLY,
+            "»marts« er ikke en periode. Skriv den som 2026M03 (måned), 2026K1 (kvartal), 2026 (år), 2025/26 (skoleår) eller som en dato.",
+        ),
         ("", periods.MONTHLY, "Perioden mangler."),
     ],
 )
@@ -162,15 +184,29 @@ def test_a_target_for_the_period_sets_the_way_mark():
 
 def test_higher_is_better_and_no_light_without_direction_or_target():
     assert _light("85", elapsed=Fraction(1, 2), target="90", baseline="80", direction="higher").light == Light.ON_TRACK
-    assert rules.assess(direction="neutral", value=Decimal(1), target=Decimal(2), baseline=None, elapsed=Fraction(1)).light == Light.NONE
-    assert rules.assess(direction="lower", value=None, target=Decimal(2), baseline=None, elapsed=Fraction(1)).light == Light.NONE
-    assert rules.assess(direction="lower", value=Decimal(3), target=None, baseline=None, elapsed=Fraction(1)).light == Light.NONE
+    assert (
+        rules.assess(direction="neutral", value=Decimal(1), target=Decimal(2), baseline=None, elapsed=Fraction(1)).light
+        == Light.NONE
+    )
+    assert (
+        rules.assess(direction="lower", value=None, target=Decimal(2), baseline=None, elapsed=Fraction(1)).light
+        == Light.NONE
+    )
+    assert (
+        rules.assess(direction="lower", value=Decimal(3), target=None, baseline=None, elapsed=Fraction(1)).light
+        == Light.NONE
+    )
 
 
 def test_explanations_are_danish_sentences():
-    assert rules.explain(_light("90", elapsed=Fraction(1, 2))) == "50 % af vejen mod målet, hvor der var ventet 50 % nu."
+    assert (
+        rules.explain(_light("90", elapsed=Fraction(1, 2))) == "50 % af vejen mod målet, hvor der var ventet 50 % nu."
+    )
     assert rules.explain(_light("80", elapsed=Fraction(1, 2))) == "Målet er nået."
-    assert rules.explain(_light("101", elapsed=Fraction(1, 2))) == "Tallet har bevæget sig væk fra målet siden udgangspunktet."
+    assert (
+        rules.explain(_light("101", elapsed=Fraction(1, 2)))
+        == "Tallet har bevæget sig væk fra målet siden udgangspunktet."
+    )
 
 
 # --- adding up ------------------------------------------------------------------------------------
@@ -180,7 +216,9 @@ PARENTS = {1: None, 2: 1, 3: 1, 4: 2, 5: 2, 6: 3}
 
 
 def cell(value, denominator=None, status="final"):
-    return rollup.Cell(Decimal(value) if value is not None else None, Decimal(denominator) if denominator else None, status)
+    return rollup.Cell(
+        Decimal(value) if value is not None else None, Decimal(denominator) if denominator else None, status
+    )
 
 
 def test_sum_rolls_up_exactly():
