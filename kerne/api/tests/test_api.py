@@ -133,7 +133,9 @@ def test_errors_are_danish_say_which_measurement_and_change_nothing(rw, key):
             {
                 "item": 3,
                 "field": "indicator",
-                "message": "Måling 3, kolonnen »indicator«: Der er ingen indikator med nøglen »findes-ikke« i organisationen.",
+                "message": (
+                    "Måling 3, kolonnen »indicator«: Der er ingen indikator med nøglen »findes-ikke« i organisationen."
+                ),
             },
         ],
     }

@@ -50,7 +50,10 @@ def counts() -> tuple[int, int, int]:
 
 
 def test_a_danish_csv_with_bom_semicolons_and_decimal_commas():
-    data = "\ufeffIndikator;Enhed;Periode;Værdi;Nævner;Status;Enhedsnavn\r\nsygefravaer;E00001;2026M03;5,8;412;foreløbig;Team A\r\n"
+    data = (
+        "\ufeffIndikator;Enhed;Periode;Værdi;Nævner;Status;Enhedsnavn\r\n"
+        "sygefravaer;E00001;2026M03;5,8;412;foreløbig;Team A\r\n"
+    )
     rows, problems = tables.read_table(data.encode("utf-8"))
     assert problems == []
     assert rows == [tables.RawRow(2, "sygefravaer", "E00001", "2026M03", "5,8", "412", "foreløbig")]
@@ -120,7 +123,8 @@ def test_every_problem_names_its_line_and_column(rw):
         "Linje 6, kolonnen »Periode«: »2026K1« er et kvartal, men indikatoren måles pr. måned.",
         "Linje 7, kolonnen »Periode«: Perioden september 2026 er ikke begyndt endnu.",
         "Linje 8, kolonnen »Værdi«: »tolv« er ikke et tal (skriv fx 12,5).",
-        "Linje 9, kolonnen »Værdi«: En værdi, kilden har diskretioneret, må ikke have et tal: skriv .. eller lad feltet være tomt.",
+        "Linje 9, kolonnen »Værdi«: En værdi, kilden har diskretioneret, må ikke have et tal: "
+        "skriv .. eller lad feltet være tomt.",
         "Linje 10, kolonnen »Nævner«: »Sygefravær« lægges sammen som et vægtet gennemsnit: angiv nævneren "
         "(fx antallet af borgere, andelen er af).",
         "Linje 11, kolonnen »Status«: »måske« er ikke en status: skriv endelig, foreløbig eller diskretioneret "

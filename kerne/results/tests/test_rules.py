@@ -111,7 +111,8 @@ def test_periods_as_staff_write_them(text, frequency, key, start, end, label):
         (
             "marts",
             periods.MONTHLY,
-            "»marts« er ikke en periode. Skriv den som 2026M03 (måned), 2026K1 (kvartal), 2026 (år), 2025/26 (skoleår) eller som en dato.",
+            "»marts« er ikke en periode. Skriv den som 2026M03 (måned), 2026K1 (kvartal), 2026 (år), "
+            "2025/26 (skoleår) eller som en dato.",
         ),
         ("", periods.MONTHLY, "Perioden mangler."),
     ],

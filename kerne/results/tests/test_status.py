@@ -60,7 +60,8 @@ def test_a_draft_shows_the_live_figures_and_the_leaders_comments(rw, status):
     assert "Influenza i hele teamet." in html
     assert "Udsend statussen" in html
     # Borgere på venteliste at U1: 28 + 58 = 86, baseline 100, target 80: 70 % of the way.
-    assert "86" in html and "70 % af vejen mod målet" in html
+    assert "86" in html
+    assert "70 % af vejen mod målet" in html
 
 
 def test_issuing_freezes_the_pdf_bytes_and_a_later_revision_changes_nothing(rw, status):
@@ -107,7 +108,8 @@ def test_the_pdf_reads_well(rw, status):
     text = pdf_text(bytes(issued.pdf))
     assert issued.pdf[:5] == b"%PDF-"
     assert "Status til Social- og Sundhedsudvalget" in text
-    assert "Borgere på venteliste" in text and "Sygefravær" in text
+    assert "Borgere på venteliste" in text
+    assert "Sygefravær" in text
     assert "Ingen kommentar fra den ansvarlige leder." in text
 
 
