@@ -46,7 +46,7 @@ class AccessibleForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
-        self.describe(errors=self._errors or {})
+        self.describe(errors=self.errors)
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -232,9 +233,10 @@ def elapsed_share(span: Period, upto: Period) -> Fraction:
     return Fraction(max(0, min(done, span.months)), span.months)
 
 
-def series(last: Period, count: int) -> list[Period]:
-    """`count` periods ending with `last`, oldest first."""
-    return [last.shift(step) for step in range(-count + 1, 1)]
+@lru_cache(maxsize=4096)
+def series(last: Period, count: int) -> tuple[Period, ...]:
+    """`count` periods ending with `last`, oldest first (cached: pages ask for the same ones)."""
+    return tuple(last.shift(step) for step in range(-count + 1, 1))
 
 
 def last_complete(today: dt.date, frequency: str) -> Period:

@@ -55,31 +55,38 @@ def _combine(aggregation: str, children: list[Cell]) -> Cell | None:
     return Cell((weighted / weight).quantize(QUANTUM), weight, status, measured=False, parts=parts)
 
 
-def roll_up(aggregation: str, parents: Mapping[int, int | None], measured: Mapping[int, Cell]) -> dict[int, Cell]:
+def depths(parents: Mapping[int, int | None]) -> dict[int, int]:
+    """Each unit's depth in the tree (0 at a root); a cycle in bad data stops the climb."""
+    depth: dict[int, int] = {}
+    for unit_id in parents:
+        chain: list[int] = []
+        current: int | None = unit_id
+        while current is not None and current not in depth and len(chain) <= 64:
+            chain.append(current)
+            current = parents.get(current)
+        base = depth.get(current, -1) if current is not None else -1
+        for offset, unit in enumerate(reversed(chain), start=1):
+            depth[unit] = base + offset
+    return depth
+
+
+def roll_up(
+    aggregation: str,
+    parents: Mapping[int, int | None],
+    measured: Mapping[int, Cell],
+    depth: Mapping[int, int] | None = None,
+) -> dict[int, Cell]:
     """Every unit's figure for one indicator and period.
 
     `parents` maps unit id → parent id for the whole unit tree; `measured` holds the measurements
     by unit. Returns the measured cells and, unless `aggregation` is "none", a rolled-up cell for
-    every ancestor of a measured unit that has no measurement of its own.
+    every ancestor of a measured unit that has no measurement of its own. `depth` (from `depths`)
+    may be passed when rolling up many indicators and periods over the same tree.
     """
     figures: dict[int, Cell] = dict(measured)
     if aggregation == NONE or not measured:
         return figures
-    depth: dict[int, int] = {}
-
-    def depth_of(unit_id: int) -> int:
-        chain = []
-        current: int | None = unit_id
-        while current is not None and current not in depth:
-            chain.append(current)
-            current = parents.get(current)
-            if len(chain) > 64:  # a cycle in bad data: stop climbing
-                break
-        base = depth.get(current, -1) if current is not None else -1
-        for offset, unit in enumerate(reversed(chain), start=1):
-            depth[unit] = base + offset
-        return depth[unit_id]
-
+    depth = depth if depth is not None else depths(parents)
     # Ancestors that need a figure, deepest first, so children are done before their parents.
     pending: set[int] = set()
     for unit_id in measured:
@@ -94,7 +101,7 @@ def roll_up(aggregation: str, parents: Mapping[int, int | None], measured: Mappi
         parent = parents.get(unit_id)
         if parent is not None:
             children[parent].append(unit_id)
-    for unit_id in sorted(pending, key=depth_of, reverse=True):
+    for unit_id in sorted(pending, key=lambda u: depth.get(u, 0), reverse=True):
         below = [figures[c] for c in sorted(children[unit_id]) if c in figures]
         combined = _combine(aggregation, below) if below else None
         if combined is not None:
@@ -111,4 +118,5 @@ def roll_up_many(
     grouped: dict[tuple[int, dt.date], dict[int, Cell]] = defaultdict(dict)
     for indicator_id, unit_id, period, cell in measurements:
         grouped[(indicator_id, period)][unit_id] = cell
-    return {key: roll_up(aggregation_of.get(key[0], NONE), parents, cells) for key, cells in grouped.items()}
+    depth = depths(parents)
+    return {key: roll_up(aggregation_of.get(key[0], NONE), parents, cells, depth) for key, cells in grouped.items()}

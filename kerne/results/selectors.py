@@ -179,17 +179,6 @@ class Line:
         )
 
 
-def _row(figure: Figure, frequency: str) -> FigureRow:
-    return FigureRow(
-        period=Period(figure.period_start, frequency),
-        value=figure.value,
-        denominator=figure.denominator,
-        status=figure.status,
-        measured=figure.measured,
-        parts=figure.parts,
-    )
-
-
 def _choose_targets(
     line: Line, by_unit: dict[int | None, list[Target]], *, contributing: bool
 ) -> tuple[Target | None, Target | None]:
@@ -286,9 +275,12 @@ def build_lines(
         window_q |= Q(indicator_id__in=ids, period_start__gte=starts[frequency])
     figures: dict[tuple[int, int], dict[dt.date, FigureRow]] = defaultdict(dict)
     frequency_of = {i.pk: i.frequency for i, _u in pairs}
-    for figure in Figure.objects.filter(window_q, unit_id__in=unit_ids, period_start__lte=upto):
-        figures[(figure.indicator_id, figure.unit_id)][figure.period_start] = _row(
-            figure, frequency_of[figure.indicator_id]
+    # Plain tuples, not model objects: a board reads thousands of rows.
+    for indicator_id, unit_id, start, value, denominator, status, measured, parts in Figure.objects.filter(
+        window_q, unit_id__in=unit_ids, period_start__lte=upto
+    ).values_list("indicator_id", "unit_id", "period_start", "value", "denominator", "status", "measured", "parts"):
+        figures[(indicator_id, unit_id)][start] = FigureRow(
+            Period(start, frequency_of[indicator_id]), value, denominator, status, measured, parts
         )
     ancestor_ids = {a for _i, u in pairs for a in path_ids(u)}
     targets_by: dict[int, dict[int | None, list[Target]]] = defaultdict(lambda: defaultdict(list))
@@ -419,7 +411,9 @@ def unit_page(viewer: Any, unit: Unit, *, today: dt.date) -> UnitPage:
     below_units = [u for u in reach if u.path.startswith(unit.path)]
     above_units = [u for u in reach if not u.path.startswith(unit.path)]
     leaders = _leaders_of(viewer, [*below_units, *above_units])
-    summary = _light_counts(viewer, below_units + above_units, today=today)
+    # The lights are counted for the units below (the leader's own responsibility); the units above
+    # are linked (counting every indicator of the whole kommune there would cost the most).
+    summary = _light_counts(viewer, below_units, today=today)
     ancestors = org.unit_ancestors(viewer, unit)
     own = access.own_units(viewer).filter(pk=unit.pk).exists()
     return UnitPage(

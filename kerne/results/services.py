@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
 from kerne.core.audit import actor_label, audit_record
-from kerne.core.db import bulk_insert
 from kerne.organisation import selectors as org
 from kerne.organisation.models import Organisation, Person, Unit
 from kerne.results import access, ingest, periods, rollup, sources, tables
+from kerne.results.bulk import insert_rows
 from kerne.results.models import (
     Comment,
     Committee,
@@ -256,7 +256,7 @@ def measurements_record(
         for e in plan.new
     ]
     if plan.changed:
-        bulk_insert(
+        insert_rows(
             MeasurementRevision,
             (
                 "indicator",
@@ -315,7 +315,7 @@ def measurements_record(
             for e, old in plan.changed
         ]
     if new_rows:
-        bulk_insert(Measurement, MEASUREMENT_FIELDS, new_rows)
+        insert_rows(Measurement, MEASUREMENT_FIELDS, new_rows)
     touched = list(plan.new) + [e for e, _old in plan.changed]
     if touched:
         figures_refresh(
@@ -385,7 +385,7 @@ def figures_refresh(*, organisation: Organisation, indicator_ids: set[int], peri
         for (indicator_id, start), cells in figures.items()
         for unit_id, cell in cells.items()
     ]
-    bulk_insert(Figure, FIGURE_FIELDS, out)
+    insert_rows(Figure, FIGURE_FIELDS, out)
     return len(out)
 
 

@@ -57,7 +57,7 @@ def record(organisation: Any, *entries: ingest.Entry, source: str = "manual", ac
 def months_back(count: int, today: dt.date | None = None) -> list[periods.Period]:
     """The last `count` complete months, oldest first."""
     last = periods.last_complete(today or timezone.localdate(), periods.MONTHLY)
-    return periods.series(last, count)
+    return list(periods.series(last, count))
 
 
 def make_results_world() -> SimpleNamespace:

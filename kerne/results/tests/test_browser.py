@@ -100,7 +100,13 @@ def test_the_direktion_and_hr_pages(live_server, live_rw, page, axe):
     check(page, axe, f"{base}/resultater/indikatorer/{rw.sick.pk}/", heading="Sygefravær")
     check(page, axe, base + "/resultater/import/", heading="Importér målinger")
     page.get_by_label("Fil", exact=True).set_input_files(
-        files=[{"name": "maalinger.csv", "mimeType": "text/csv", "buffer": b"Indikator;Enhed;Periode;V\xc3\xa6rdi\r\nventetid;X;2026M03;tolv\r\n"}]
+        files=[
+            {
+                "name": "maalinger.csv",
+                "mimeType": "text/csv",
+                "buffer": b"Indikator;Enhed;Periode;V\xc3\xa6rdi\r\nventetid;X;2026M03;tolv\r\n",
+            }
+        ]
     )
     page.get_by_role("button", name="Indlæs og vis forskellen").click()
     page.wait_for_load_state()
