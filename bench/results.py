@@ -291,7 +291,7 @@ def bare_insert(organisation: Any, lines: list[str]) -> float:
         else:
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {Measurement._meta.db_table} (organisation_id, indicator_id, unit_id, period, "  
+                    f"INSERT INTO {Measurement._meta.db_table} (organisation_id, indicator_id, unit_id, period, "
                     "period_start, value, denominator, status, source, source_ref, version, recorded_at, recorded_by) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     [
@@ -344,12 +344,8 @@ def main() -> int:
         organisation = world["organisation"]
         lines = csv_rows(measured, args.seed)
         first, rest = lines[:IMPORT_ROWS], lines[IMPORT_ROWS:]
-        print(
-            f"  {world['units']} units, {len(measured)} indicators, {len(lines):,} measurements over {MONTHS} months".replace(
-                ",", " "
-            )
-            + f" (built in {time.perf_counter() - started:.1f} s)"
-        )
+        size = f"{world['units']} units, {len(measured)} indicators, {len(lines):,} measurements".replace(",", " ")
+        print(f"  {size} over {MONTHS} months" + f" (built in {time.perf_counter() - started:.1f} s)")
 
         results: dict[str, list[float]] = {}
         import_first, counts = timed_import(organisation, as_file(first))
@@ -361,8 +357,8 @@ def main() -> int:
         import_revised, counts_revised = timed_import(organisation, as_file(revised))
         print(f"  every value revised: {import_revised:.1f} s {counts_revised}")
         print(
-            f"  stored: {Measurement.objects.count():,} measurements, {MeasurementRevision.objects.count():,} revisions, "
-            f"{Figure.objects.count():,} figures".replace(",", " ")
+            f"  stored: {Measurement.objects.count():,} measurements, "
+            f"{MeasurementRevision.objects.count():,} revisions, {Figure.objects.count():,} figures".replace(",", " ")
         )
         bare = bare_insert(organisation, first)
         print(

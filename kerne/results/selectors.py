@@ -760,13 +760,28 @@ def my_results(viewer: Any, *, today: dt.date) -> MyResults:
         return MyResults([], [])
     own = list(access.own_units(viewer))
     own_ids = {u.pk for u in own}
+    # The indicators the person answers for: those they are responsible for, and every indicator
+    # with values at a unit they lead (a leader answers for the unit's value).
+    with_figures = Figure.objects.filter(unit_id__in=own_ids).values("indicator_id")
     indicators = list(
-        _indicators(viewer).filter(Q(responsible_person_id=person.pk) | Q(responsible_unit_id__in=own_ids))
+        _indicators(viewer).filter(
+            Q(responsible_person_id=person.pk) | Q(responsible_unit_id__in=own_ids) | Q(pk__in=with_figures)
+        )
     )
+    at_own = set(
+        Figure.objects.filter(unit_id__in=own_ids, indicator__in=indicators).values_list("indicator_id", "unit_id")
+    )
+    by_unit = {u.pk: u for u in own}
     pairs: list[tuple[Indicator, Unit]] = []
+    seen: set[tuple[int, int]] = set()
     for indicator in indicators:
-        if indicator.responsible_unit_id in own_ids or indicator.responsible_person_id == person.pk:
+        if indicator.responsible_person_id == person.pk or indicator.responsible_unit_id in own_ids:
+            seen.add((indicator.pk, indicator.responsible_unit_id))
             pairs.append((indicator, indicator.responsible_unit))
+        for unit_id in sorted(own_ids):
+            if (indicator.pk, unit_id) in at_own and (indicator.pk, unit_id) not in seen:
+                seen.add((indicator.pk, unit_id))
+                pairs.append((indicator, by_unit[unit_id]))
     # Lines the viewer answers for in statuses that are still drafts (comment before they are due).
     drafts = list(
         StatusReport.objects.filter(

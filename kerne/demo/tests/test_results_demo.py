@@ -10,8 +10,8 @@ from kerne.accounts.models import User
 from kerne.demo.services import demo_create
 from kerne.results import access
 from kerne.results.models import (
-    Committee,
     Comment,
+    Committee,
     Goal,
     Indicator,
     Measurement,
