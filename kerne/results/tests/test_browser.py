@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from conftest import describe_violations
-from kerne.api.services import api_token_create
 from kerne.frameworks.models import Node
 from kerne.results import services
 
@@ -94,7 +93,6 @@ def test_the_direktion_and_hr_pages(live_server, live_rw, page, axe):
     check(page, axe, f"{base}/resultater/maal/{goal.pk}/", heading="Færre på venteliste")
     page.get_by_role("button", name="Log ud").click()
     log_in(page, base, "hr@aby.dk", rw.world.password)
-    api_token_create(organisation=rw.aby, name="Fagsystem X", actor=rw.admin)
     check(page, axe, base + "/resultater/", heading="Resultater")
     check(page, axe, base + "/resultater/indikatorer/", heading="Indikatorer")
     check(page, axe, f"{base}/resultater/indikatorer/{rw.sick.pk}/", heading="Sygefravær")

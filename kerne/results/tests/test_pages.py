@@ -46,7 +46,7 @@ def test_the_menu_shows_results_to_people_of_the_organisation_only(rw):
 
 def test_hr_gets_the_units_in_reach(rw):
     html = login(rw.admin).get("/resultater/").content.decode()
-    assert "De 7 enheder inden for din indsigt" in html
+    assert "7 enheder inden for din indsigt" in html
     assert "Direktionens tavle" in html
 
 
