@@ -198,6 +198,7 @@ class _World:
                 "variables": {"OMRÅDE": [STATBANK_AREA], "YDELSESTYPE": ["TOT"]},
                 "area": "OMRÅDE",
                 "units": {STATBANK_AREA: work.code} if work else {},
+                "fetch": False,  # the demo kommune is made up: its saved answer is imported, not fetched
             },
             nodes=self.nodes(helheden),
         )
@@ -237,6 +238,7 @@ class _World:
                 "filters": {"_ygrp_y30r21": ["Ydelsesgrupper i alt"]},
                 "measure": "Faktisk antal",
                 "units": {"Demo Kommune": work.code} if work else {},
+                "fetch": False,
             },
             nodes=self.nodes(helheden),
         )

@@ -136,11 +136,14 @@ def send_status_reminders(status_id: int) -> dict[str, int]:
 
 
 def indicators_to_fetch(now: dt.datetime) -> list[int]:
-    return list(
+    """Indicators with a statistics source not asked in the last day (`"fetch": false` in the
+    source settings: only saved answers are imported, as in the demo)."""
+    due = (
         Indicator.objects.filter(active=True, source_kind__in=[Source.STATBANK, Source.JOBINDSATS])
         .filter(Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lt=now - FETCH_EVERY))
-        .values_list("pk", flat=True)
+        .values_list("pk", "source_config")
     )
+    return [pk for pk, config in due if (config or {}).get("fetch", True) is not False]
 
 
 def trees_changed() -> list[Organisation]:

@@ -398,3 +398,19 @@ def test_statbank_upload_goes_through_the_same_flow(rw, statbank_indicator):
     assert record.summary["counts"] == {"new": 12, "changed": 0, "unchanged": 0}
     assert record.summary["skipped"] == 36
     assert json.dumps(record.summary["new"][6]["value"], ensure_ascii=False) == '"diskretioneret"'
+
+
+def test_the_clock_asks_each_source_once_a_day_unless_told_not_to(rw, statbank_indicator):
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    from kerne.results import clock
+
+    now = timezone.now()
+    assert clock.indicators_to_fetch(now) == [statbank_indicator.pk]
+    Indicator.objects.filter(pk=statbank_indicator.pk).update(last_fetched_at=now - dt_.timedelta(hours=2))
+    assert clock.indicators_to_fetch(now) == []
+    assert clock.indicators_to_fetch(now + dt_.timedelta(days=1)) == [statbank_indicator.pk]
+    Indicator.objects.filter(pk=statbank_indicator.pk).update(source_config=STATBANK_CONFIG | {"fetch": False})
+    assert clock.indicators_to_fetch(now + dt_.timedelta(days=1)) == []
