@@ -845,9 +845,10 @@ def target_set(
         span = periods.parse_key(period)
     except periods.PeriodError as error:
         raise ResultsError(str(error)) from error
-    if span.frequency not in (periods.YEARLY, indicator.frequency) and not (
-        indicator.frequency == periods.SCHOOL_YEAR and span.frequency == periods.SCHOOL_YEAR
-    ):
+    if indicator.frequency == periods.SCHOOL_YEAR and span.frequency != periods.SCHOOL_YEAR:
+        # A calendar year never covers a school year (August to July).
+        raise ResultsError(_("The target of a school-year indicator is set for a school year, for example 2025/26."))
+    if span.frequency not in (periods.YEARLY, indicator.frequency):
         raise ResultsError(
             _("A target is set for a budget year (for example 2026) or for %(period)s.")
             % {"period": periods.A_FREQUENCY[indicator.frequency]}

@@ -327,3 +327,22 @@ def test_the_leaders_page_query_budget(rw, django_assert_num_queries):
     client.get("/resultater/")  # the session and the user are loaded once per request
     with django_assert_num_queries(21):
         client.get("/resultater/")
+
+
+def test_targets_fit_the_indicators_periods(rw):
+    school = services.indicator_create(
+        organisation=rw.aby,
+        actor="test",
+        key="karakterer",
+        name="Karakterer",
+        direction="higher",
+        frequency="school_year",
+        aggregation="mean",
+        responsible_unit=rw.units[1],
+    )
+    with pytest.raises(services.ResultsError, match="sættes for et skoleår, fx 2025/26"):
+        services.target_set(indicator=school, period="2026", value=Decimal(5), actor="test")
+    target = services.target_set(indicator=school, period="2025/26", value=Decimal(5), actor="test")
+    assert (target.period_start.isoformat(), target.period_end.isoformat()) == ("2025-08-01", "2026-07-31")
+    with pytest.raises(services.ResultsError, match="Et mål sættes for et budgetår"):
+        services.target_set(indicator=rw.sick, period="2026K1", value=Decimal(5), actor="test")
