@@ -7,7 +7,11 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from kerne.accounts.models import User
-from kerne.demo.services import demo_create
+from kerne.demo.results import demo_results
+from kerne.demo.services import DEMO_ADMIN_EMAIL, DEMO_SLUG, demo_create_logins
+from kerne.organisation.demo import demo_csv
+from kerne.organisation.hr_sync import org_import_apply
+from kerne.organisation.services import organisation_create
 from kerne.results import access
 from kerne.results.models import (
     Comment,
@@ -24,11 +28,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_shows_result_follow_up_at_once(seed_frameworks, django_capture_on_commit_callbacks):
+    # The demo's own steps without its evaluation rounds (test_logins covers demo_create as a whole,
+    # which ends with demo_results): the kommune, its logins, then result follow-up.
+    organisation = organisation_create(name="Demo Kommune", slug=DEMO_SLUG, actor="test")
+    org_import_apply(
+        organisation=organisation, data=demo_csv(seed=2026, size="small"), filename="demo.csv", actor="test"
+    )
+    hr = User.objects.create_user(DEMO_ADMIN_EMAIL, "x", organisation=organisation, is_org_admin=True)
+    demo_create_logins(organisation)
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        organisation = demo_create(seed=2026)
+        demo_results(organisation, hr, seed=2026)
+        demo_results(organisation, hr, seed=2026)  # a second time adds nothing
     assert Indicator.objects.filter(organisation=organisation).count() == 11
     assert {g.name for g in Goal.objects.filter(organisation=organisation)} == {
         "Færre langvarige kontanthjælpsmodtagere",
@@ -81,5 +94,5 @@ def test_the_demo_shows_result_follow_up_at_once(seed_frameworks, django_capture
     assert not access.can_view_unit(team_leader, top)
     client.force_login(team_leader)
     assert client.get(f"/resultater/enhed/{top.pk}/").status_code == 403
-    client.force_login(User.objects.get(email="hr@demo-kommune.dk"))
+    client.force_login(hr)
     assert "revideret siden" in client.get(f"/resultater/status/{issued.pk}/").content.decode()
