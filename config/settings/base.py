@@ -300,6 +300,9 @@ else:
     CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_ratelimit"}
     RATELIMIT_USE_CACHE = "ratelimit"
 
+# Result follow-up: the key Jobindsats gives an organisation for api.jobindsats.dk (docs/results.md).
+KERNE_JOBINDSATS_API_KEY = env("KERNE_JOBINDSATS_API_KEY")
+
 # Rater links: wrong links per client address, and requests per valid link.
 KERNE_BAD_TOKEN_RATE = env("KERNE_BAD_TOKEN_RATE", "20/m")
 KERNE_TOKEN_RATE = env("KERNE_TOKEN_RATE", "120/m")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.accounts.services import user_create
+from kerne.demo.results import demo_results
 from kerne.evaluations import closing, services
 from kerne.evaluations.disclosure.service import round_disclose
 from kerne.evaluations.models import GroupKey, Invitation, Round, RoundStatus
@@ -68,6 +69,7 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     demo_create_logins(organisation)
     if not organisation.evaluation_rounds.exists():
         demo_rounds(organisation, admin, seed=seed)
+    demo_results(organisation, admin, seed=seed)
     return organisation
 
 

@@ -50,6 +50,9 @@ def test_the_demo_has_something_in_every_part(demo, client):
         "Leder (chef)",
         "Leder (leder af medarbejdere)",
         "Medarbejder",
+        # Added by the result follow-up demo: a direktør and an institution leader.
+        "Leder (direktør)",
+        "Leder (leder af ledere)",
     ]
     for email, _role in logins:
         response = client.post("/konto/log-ind/", {"username": email, "password": DEMO_PASSWORD})
