@@ -12,6 +12,7 @@ urlpatterns = [
     path("svar/", include("kerne.evaluations.answer_urls")),
     path("rapporter/", include("kerne.reports.urls")),
     path("evaluering/", include("kerne.evaluations.urls")),
+    path("udvikling/", include("kerne.development.urls")),
     path("organisation/import/", include("kerne.accounts.import_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

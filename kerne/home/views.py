@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kerne.accounts import selectors as account_selectors
+from kerne.development.selectors import due_for as development_due
 from kerne.frameworks.selectors import visible_frameworks
 
 
@@ -26,6 +27,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
     """Who am I in the organisation, what can I see, and what is due for me."""
     context = {
         "profile": account_selectors.my_profile(request.user),
+        "development_due": development_due(request.user),
         "crumbs": [(reverse("home"), _("Front page")), (None, _("My page"))],
     }
     return render(request, "home/my_page.html", context)

@@ -1,0 +1,380 @@
+"""Reads of the development app, scoped by the viewer through kerne.development.access.
+
+Each list costs a fixed number of queries whatever its length (asserted in the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kerne.accounts import policy
+from kerne.development import access
+from kerne.development.models import (
+    ItemStatus,
+    Lus,
+    LusSeason,
+    LusStatus,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    ReportTalk,
+    StatusTalk,
+    TalkStatus,
+)
+from kerne.development.models.plans import OPEN_ITEM
+from kerne.development.models.talks import HR_LIST_AFTER_DAYS, OPEN_TALK
+from kerne.frameworks.models import Framework, Node, Statement
+from kerne.organisation import selectors as org_selectors
+from kerne.organisation.models import OrgRoleLevel, Person, Unit
+
+# --- framework content for plans -----------------------------------------------------------
+
+
+def level_statements(framework: Framework, role_key: str) -> list[Statement]:
+    """The statements at a role level (and the shared ones), in document order (one query)."""
+    level = Q(role_level__isnull=True) | Q(role_level__key=role_key) if role_key else Q(role_level__isnull=True)
+    statements = list(
+        Statement.objects.filter(framework=framework).filter(level).select_related("node", "node__parent").order_by("position")
+    )
+    if not statements and not role_key:
+        # A framework with levels only, for a leader whose level is not mapped: every statement.
+        statements = list(Statement.objects.filter(framework=framework).select_related("node", "node__parent").order_by("position"))
+    return statements
+
+
+def plan_nodes(framework: Framework) -> list[Node]:
+    """The areas and competencies a plan item can point at (one query)."""
+    return list(Node.objects.filter(framework=framework, depth__lte=1).order_by("position"))
+
+
+def statement_texts(framework: Framework, keys: set[str]) -> dict[str, str]:
+    return dict(Statement.objects.filter(framework=framework, key__in=keys).values_list("key", "text"))
+
+
+# --- the leader's own page -----------------------------------------------------------------
+
+
+@dataclass
+class MyDevelopment:
+    person: Person | None
+    talks: list[ReportTalk] = field(default_factory=list)  # my own report talks
+    lus: list[Lus] = field(default_factory=list)  # my own LUS
+    plan: Plan | None = None  # my current plan
+    led_talks: list[ReportTalk] = field(default_factory=list)  # talks I hold as own leader
+    led_lus: list[Lus] = field(default_factory=list)
+    led_plans: list[Plan] = field(default_factory=list)
+    to_convene: list[Person] = field(default_factory=list)  # my leaders without a LUS this season
+    season: LusSeason | None = None
+    today: dt.date = field(default_factory=timezone.localdate)
+
+
+def _plans_with_items() -> Any:
+    return Plan.objects.select_related("framework").prefetch_related(
+        Prefetch("items", queryset=PlanItem.objects.order_by("position", "pk")),
+        Prefetch("status_talks", queryset=StatusTalk.objects.order_by("number")),
+    )
+
+
+def open_season(user: Any, today: dt.date | None = None) -> LusSeason | None:
+    """The organisation's LUS season running now, or the next one (one query)."""
+    today = today or timezone.localdate()
+    organisation = policy.organisation_of(user)
+    if organisation is None:
+        return None
+    return (
+        LusSeason.objects.filter(organisation=organisation, ends_on__gte=today)
+        .select_related("framework")
+        .order_by("starts_on")
+        .first()
+    )
+
+
+def my_development(user: Any) -> MyDevelopment:
+    """The leader's page: own talks, LUS and plan; the talks, LUS and plans they hold as own leader.
+
+    Nine queries whatever the numbers.
+    """
+    person = policy.person_of(user)
+    result = MyDevelopment(person=person)
+    if person is None:
+        return result
+    talks = list(
+        ReportTalk.objects.filter(Q(leader=person) | Q(manager=person))
+        .exclude(status=TalkStatus.CANCELLED)
+        .select_related("round")
+        .order_by("-released_on", "due_on", "leader_name")[:400]
+    )
+    result.talks = [t for t in talks if t.leader_id == person.pk]
+    result.led_talks = [t for t in talks if t.manager_id == person.pk]
+    lus = list(
+        Lus.objects.filter(Q(leader=person) | Q(manager=person)).select_related("season").order_by("-season__starts_on", "due_on", "leader_name")[:400]
+    )
+    result.lus = [x for x in lus if x.leader_id == person.pk]
+    result.led_lus = [x for x in lus if x.manager_id == person.pk]
+    plans = list(_plans_with_items().filter(Q(leader=person) | Q(manager=person)).exclude(status=PlanStatus.CLOSED).order_by("leader_name"))
+    result.plan = next((p for p in plans if p.leader_id == person.pk), None)
+    result.led_plans = [p for p in plans if p.manager_id == person.pk]
+    result.season = open_season(user)
+    if result.season is not None:
+        convened = {x.leader_id for x in result.led_lus if x.season_id == result.season.pk}
+        reports = org_selectors.direct_reports(user, person).order_by("name")
+        leaders = org_selectors.leaders(user).values("pk")
+        result.to_convene = [p for p in reports.filter(pk__in=leaders) if p.pk not in convened]
+    return result
+
+
+# --- Min side: what is due for this person ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # talk, lus, convene, plan, item, status
+    label: str
+    due_on: dt.date | None
+    url: str
+    overdue: bool = False
+
+
+def due_for(user: Any) -> list[DueItem]:
+    """Talks to prepare, LUS to hold or attend, plans to confirm, plan items and status talks (six queries)."""
+    from django.urls import reverse
+
+    person = policy.person_of(user)
+    if person is None:
+        return []
+    today = timezone.localdate()
+    due: list[DueItem] = []
+    for talk in ReportTalk.objects.filter(Q(leader=person) | Q(manager=person), status__in=(*OPEN_TALK, TalkStatus.HELD)).order_by("due_on")[:50]:
+        mine = talk.leader_id == person.pk
+        if talk.status == TalkStatus.HELD:
+            label = _("Confirm the summary of the report talk with %(other)s") % {"other": talk.manager_name if mine else talk.leader_name}
+        elif mine:
+            label = _("Prepare your report talk with %(other)s") % {"other": talk.manager_name}
+        else:
+            label = _("Prepare the report talk with %(other)s") % {"other": talk.leader_name}
+        due.append(DueItem("talk", label, talk.due_on, reverse("development:talk", args=[talk.pk]), talk.due_on < today and talk.status != TalkStatus.HELD))
+    for lus in Lus.objects.filter(Q(leader=person) | Q(manager=person), status__in=(LusStatus.CONVENED, LusStatus.HELD)).order_by("due_on")[:50]:
+        mine = lus.leader_id == person.pk
+        if lus.status == LusStatus.HELD:
+            label = _("Confirm the LUS summary with %(other)s") % {"other": lus.manager_name if mine else lus.leader_name}
+        elif mine:
+            label = _("Attend your LUS with %(other)s") % {"other": lus.manager_name}
+        else:
+            label = _("Hold the LUS with %(other)s") % {"other": lus.leader_name}
+        due.append(DueItem("lus", label, lus.due_on, reverse("development:lus", args=[lus.pk]), lus.due_on < today and lus.status == LusStatus.CONVENED))
+    plans = list(
+        Plan.objects.filter(Q(leader=person) | Q(manager=person)).exclude(status=PlanStatus.CLOSED).prefetch_related(
+            Prefetch("items", queryset=PlanItem.objects.filter(status__in=OPEN_ITEM).order_by("due_on", "pk")),
+            Prefetch("status_talks", queryset=StatusTalk.objects.filter(held_on__isnull=True).order_by("number")),
+        )[:200]
+    )
+    for plan in plans:
+        mine = plan.leader_id == person.pk
+        url = reverse("development:plan", args=[plan.pk])
+        confirmed = plan.leader_confirmed_at if mine else plan.manager_confirmed_at
+        if plan.status == PlanStatus.DRAFT and confirmed is None and plan.items.all():
+            label = _("Confirm your development plan") if mine else _("Confirm %(name)s development plan") % {"name": _possessive(plan.leader_name)}
+            due.append(DueItem("plan", label, None, url))
+        for talk in plan.status_talks.all():
+            if talk.due_on <= today + dt.timedelta(days=30):
+                label = _("Status talk on the development plan with %(other)s") % {"other": plan.manager_name if mine else plan.leader_name}
+                due.append(DueItem("status", label, talk.due_on, url, talk.due_on < today))
+        if mine:
+            for item in plan.items.all():
+                if item.status in (ItemStatus.AGREED, ItemStatus.IN_PROGRESS) and item.due_on:
+                    due.append(DueItem("item", _("Plan item: %(goal)s") % {"goal": item.goal[:80]}, item.due_on, url, item.due_on < today))
+    season = open_season(user, today)
+    if season is not None and season.starts_on <= today + dt.timedelta(days=30):
+        convened = Lus.objects.filter(season=season, manager=person).values("leader_id")
+        missing = org_selectors.direct_reports(user, person).filter(pk__in=org_selectors.leaders(user).values("pk")).exclude(pk__in=convened).count()
+        if missing:
+            label = _("Convene the LUS of %(count)s of your leaders in “%(season)s”") % {"count": missing, "season": season.name}
+            due.append(DueItem("convene", label, season.ends_on, reverse("development:index")))
+    return sorted(due, key=lambda d: (d.due_on is None, d.due_on or today, d.label))
+
+
+def _possessive(name: str) -> str:
+    from kerne.core.text import possessive
+
+    return possessive(name)
+
+
+# --- HR's overview ----------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    due: int = 0
+    held: int = 0
+    overdue: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.due += other.due
+        self.held += other.held
+        self.overdue += other.overdue
+
+    @property
+    def total(self) -> int:
+        return self.due + self.held + self.overdue
+
+
+@dataclass
+class OverviewRow:
+    key: int
+    label: str
+    depth: int
+    talks: Counts
+    lus: Counts
+
+
+@dataclass
+class HrOverview:
+    rounds: list[Any]
+    round: Any
+    seasons: list[LusSeason]
+    season: LusSeason | None
+    units: list[OverviewRow]
+    levels: list[OverviewRow]
+    total: OverviewRow
+    listed: int
+    plans: dict[str, int]
+
+
+def _counted(queryset: Any, open_states: tuple[str, ...], held_states: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
+    return list(
+        queryset.values("unit_id", "org_role_level_id")
+        .annotate(
+            due=Count("pk", filter=Q(status__in=open_states, due_on__gte=today)),
+            overdue=Count("pk", filter=Q(status__in=open_states, due_on__lt=today)),
+            held=Count("pk", filter=Q(status__in=held_states)),
+        )
+        .order_by()
+    )
+
+
+def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None = None, depth: int = 1) -> HrOverview:
+    """Counts only: per unit (down to `depth`) and role level, talks and LUS due, held and overdue.
+
+    Eight queries whatever the size of the organisation.
+    """
+    organisation = policy.organisation_of(user)
+    if not policy.is_org_admin(user) or organisation is None:
+        raise PermissionError("HR only")
+    today = timezone.localdate()
+    from kerne.evaluations.models import Round, RoundStatus
+
+    rounds = list(Round.objects.filter(organisation=organisation, status=RoundStatus.PUBLISHED).order_by("-closed_at", "-pk"))
+    chosen = next((r for r in rounds if r.pk == round_id), rounds[0] if rounds else None)
+    seasons = list(LusSeason.objects.filter(organisation=organisation).order_by("-starts_on"))
+    season = next((s for s in seasons if s.pk == season_id), seasons[0] if seasons else None)
+    talk_rows = (
+        _counted(
+            ReportTalk.objects.filter(organisation=organisation, round=chosen),
+            OPEN_TALK,
+            (TalkStatus.HELD, TalkStatus.AGREED),
+            today,
+        )
+        if chosen
+        else []
+    )
+    lus_rows = (
+        _counted(
+            Lus.objects.filter(organisation=organisation, season=season),
+            (LusStatus.CONVENED,),
+            (LusStatus.HELD, LusStatus.AGREED),
+            today,
+        )
+        if season
+        else []
+    )
+    units = {u.pk: u for u in Unit.objects.filter(organisation=organisation).only("id", "name", "path", "depth", "parent_id")}
+    levels = list(OrgRoleLevel.objects.filter(organisation=organisation).order_by("-rank"))
+    shown = sorted((u for u in units.values() if u.depth <= depth), key=lambda u: u.path)
+    by_unit: dict[int, OverviewRow] = {u.pk: OverviewRow(u.pk, u.name, u.depth, Counts(), Counts()) for u in shown}
+    by_level: dict[int, OverviewRow] = {lv.pk: OverviewRow(lv.pk, lv.name, 0, Counts(), Counts()) for lv in levels}
+    total = OverviewRow(0, _("The whole organisation"), 0, Counts(), Counts())
+    for rows, attribute in ((talk_rows, "talks"), (lus_rows, "lus")):
+        for row in rows:
+            counts = Counts(row["due"], row["held"], row["overdue"])
+            getattr(total, attribute).add(counts)
+            level = by_level.get(row["org_role_level_id"])
+            if level is not None:
+                getattr(level, attribute).add(counts)
+            unit = units.get(row["unit_id"])
+            if unit is not None:
+                for ancestor in (int(part) for part in unit.path.strip("/").split("/") if part):
+                    if ancestor in by_unit:
+                        getattr(by_unit[ancestor], attribute).add(counts)
+    listed = ReportTalk.objects.filter(organisation=organisation, status__in=OPEN_TALK, listed_for_hr_on__isnull=False).count()
+    plans = dict(
+        Plan.objects.filter(organisation=organisation).exclude(status=PlanStatus.CLOSED).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return HrOverview(
+        rounds=rounds,
+        round=chosen,
+        seasons=seasons,
+        season=season,
+        units=list(by_unit.values()),
+        levels=[row for row in by_level.values() if row.talks.total or row.lus.total],
+        total=total,
+        listed=listed,
+        plans={str(k): v for k, v in plans.items()},
+    )
+
+
+def hr_overdue(user: Any) -> Any:
+    """HR's list: report talks not held a week after their due date (names and dates, never content)."""
+    organisation = policy.organisation_of(user)
+    if not policy.is_org_admin(user) or organisation is None:
+        raise PermissionError("HR only")
+    return (
+        ReportTalk.objects.filter(organisation=organisation, status__in=OPEN_TALK, listed_for_hr_on__isnull=False)
+        .select_related("unit", "round")
+        .order_by("due_on", "leader_name")
+    )
+
+
+def overdue_days(talk: ReportTalk, today: dt.date | None = None) -> int:
+    return ((today or timezone.localdate()) - talk.due_on).days
+
+
+# --- the next round's report: the plan's statements -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FocusTarget:
+    """A plan item that points at statements: its goal and the statement keys it develops."""
+
+    plan_id: int
+    item_id: int
+    goal: str
+    statement_keys: tuple[str, ...]
+    agreed_on: dt.date | None
+
+
+def focus_targets(person: Any, *, before: dt.datetime | None = None) -> list[FocusTarget]:
+    """The statement items of the person's latest agreed plan (agreed before `before`, when given).
+
+    Two queries. Used by the personal report's "Dine fokuspunkter": only keys, no figures.
+    """
+    plans = Plan.objects.filter(leader=person, agreed_on__isnull=False)
+    if before is not None:
+        plans = plans.filter(agreed_on__lt=timezone.localdate(before) + dt.timedelta(days=1))
+    plan = plans.order_by("-agreed_on", "-pk").first()
+    if plan is None:
+        return []
+    return [
+        FocusTarget(plan.pk, item.pk, item.goal, tuple(item.statement_keys), plan.agreed_on)
+        for item in plan.items.filter(target_kind="statements").order_by("position", "pk")
+        if item.statement_keys
+    ]
+
+
+__all__ = ["HR_LIST_AFTER_DAYS", "access"]
