@@ -16,6 +16,7 @@ from kerne.core.audit import audit_record
 from kerne.development import access, cards, notify
 from kerne.development.models import ConversationCard, Lus, LusSeason, LusStatus
 from kerne.development.services.talks import _check_booking
+from kerne.frameworks.mapping import suggest_mapping
 from kerne.frameworks.models import Framework, FrameworkDirection, Node, RoleLevelMapping
 from kerne.organisation import selectors as org_selectors
 from kerne.organisation.models import Person
@@ -31,7 +32,7 @@ def _hr(actor: Any, organisation: Any) -> None:
 def framework_cards(framework: Framework) -> list[cards.CardDraft]:
     nodes = Node.objects.filter(framework=framework).select_related("parent").order_by("position")
     infos = [
-        cards.NodeInfo(n.key, n.label, n.depth, n.parent.key if n.parent else "", n.general, n.description)
+        cards.NodeInfo(n.key, n.name, n.depth, n.parent.key if n.parent else "", n.general, n.description)
         for n in nodes
     ]
     directions = [
@@ -108,7 +109,8 @@ def card_delete(*, actor: Any, card: ConversationCard) -> None:
 
 
 def framework_level_for(person: Person, framework: Framework) -> str:
-    """The framework's role level for the person's current position (the organisation's mapping)."""
+    """The framework's role level for the person's current position: HR's mapping where set, else the
+    level of the same name (the rule evaluation rounds use, kerne.frameworks.mapping.suggest_mapping)."""
     position = org_selectors.current_position(person.organisation, person)
     if position is None:
         return ""
@@ -117,7 +119,10 @@ def framework_level_for(person: Person, framework: Framework) -> str:
         .select_related("role_level")
         .first()
     )
-    return mapping.role_level.key if mapping is not None and mapping.role_level is not None else ""
+    if mapping is not None:
+        return mapping.role_level.key if mapping.role_level is not None else ""
+    suggested = suggest_mapping([position.role_level], list(framework.role_levels.all()))
+    return suggested.get(position.role_level.key) or ""
 
 
 @transaction.atomic
