@@ -99,7 +99,7 @@ def open_season(user: Any, today: dt.date | None = None) -> LusSeason | None:
 def my_development(user: Any) -> MyDevelopment:
     """The leader's page: own talks, LUS and plan; the talks, LUS and plans they hold as own leader.
 
-    Nine queries whatever the numbers.
+    Seven queries whatever the numbers.
     """
     person = policy.person_of(user)
     result = MyDevelopment(person=person)
@@ -143,7 +143,7 @@ class DueItem:
 
 
 def due_for(user: Any) -> list[DueItem]:
-    """Talks to prepare, LUS to hold or attend, plans to confirm, plan items and status talks (six queries)."""
+    """Talks to prepare, LUS to hold or attend, plans to confirm, plan items and status talks (seven queries)."""
     from django.urls import reverse
 
     person = policy.person_of(user)
