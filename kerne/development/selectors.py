@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -357,22 +357,36 @@ class FocusTarget:
     goal: str
     statement_keys: tuple[str, ...]
     agreed_on: dt.date | None
+    plan: Any = None
 
 
-def focus_targets(person: Any, *, before: dt.datetime | None = None) -> list[FocusTarget]:
+def focus_targets_for(viewer: Any, person_id: int, *, before: dt.datetime | None = None) -> list[FocusTarget]:
+    """As focus_targets, but only for a viewer who may read the plan's text (kerne.development.access):
+    the leader, the own leader, and the line or HR when the organisation's setting lets them."""
+    targets = focus_targets(person_id, before=before)
+    if not targets or access.text_reason(viewer, targets[0].plan) is None:
+        return []
+    return targets
+
+
+def focus_targets(person_id: int, *, before: dt.datetime | None = None) -> list[FocusTarget]:
     """The statement items of the person's latest agreed plan (agreed before `before`, when given).
 
-    Two queries. Used by the personal report's "Dine fokuspunkter": only keys, no figures.
+    One query (the plan is a subquery). Used by the personal report's "Dine fokuspunkter": only
+    keys, never a figure.
     """
-    plans = Plan.objects.filter(leader=person, agreed_on__isnull=False)
+    plans = Plan.objects.filter(leader_id=person_id, agreed_on__isnull=False)
     if before is not None:
-        plans = plans.filter(agreed_on__lt=timezone.localdate(before) + dt.timedelta(days=1))
-    plan = plans.order_by("-agreed_on", "-pk").first()
-    if plan is None:
-        return []
+        plans = plans.filter(agreed_on__lte=timezone.localdate(before))
+    latest = plans.order_by("-agreed_on", "-pk").values("pk")[:1]
+    items = (
+        PlanItem.objects.filter(plan_id=Subquery(latest), target_kind="statements")
+        .select_related("plan")
+        .order_by("position", "pk")
+    )
     return [
-        FocusTarget(plan.pk, item.pk, item.goal, tuple(item.statement_keys), plan.agreed_on)
-        for item in plan.items.filter(target_kind="statements").order_by("position", "pk")
+        FocusTarget(item.plan_id, item.pk, item.goal, tuple(item.statement_keys), item.plan.agreed_on, item.plan)
+        for item in items
         if item.statement_keys
     ]
 
