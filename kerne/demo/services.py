@@ -68,6 +68,9 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     demo_create_logins(organisation)
     if not organisation.evaluation_rounds.exists():
         demo_rounds(organisation, admin, seed=seed)
+    from kerne.demo.development import demo_development
+
+    demo_development(organisation, admin)
     return organisation
 
 

@@ -7,11 +7,14 @@ counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,6 +34,25 @@ INVITATION, BOOKED, REMINDER_BEFORE, REMINDER_DUE, CONFIRM, CANCELLED = (
     "cancelled",
 )
 WITH_CALENDAR = {INVITATION, BOOKED, CANCELLED}
+
+# Set by quiet(): the demo builds months of talks and plans and tells nobody.
+_QUIET: contextvars.ContextVar[bool] = contextvars.ContextVar("development_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Within this block the services queue no mail (demo data: nothing goes to anyone's inbox)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+def after_commit(send: Callable[[], Any]) -> None:
+    """Send once the transaction commits (a rolled-back write tells nobody), unless quiet()."""
+    if not _QUIET.get():
+        transaction.on_commit(send)
 
 
 def _domain() -> str:

@@ -167,7 +167,7 @@ def lus_convene(
     )
     audit_record(actor=actor, action="development.lus_convened", obj=lus, organisation=season.organisation)
     lus_id = lus.pk
-    transaction.on_commit(lambda: notify.send([_load(lus_id)], notify.INVITATION))
+    notify.after_commit(lambda: notify.send([_load(lus_id)], notify.INVITATION))
     return lus
 
 
@@ -186,7 +186,7 @@ def lus_book(*, actor: Any, lus: Lus, starts_at: dt.datetime | None, minutes: in
     lus.save(update_fields=["starts_at", "duration_minutes", "location", "due_on", "ics_sequence", "reminded_before_on", "reminded_due_on"])
     audit_record(actor=actor, action="development.lus_booked", obj=lus, organisation=lus.organisation)
     lus_id = lus.pk
-    transaction.on_commit(lambda: notify.send([_load(lus_id)], notify.BOOKED))
+    notify.after_commit(lambda: notify.send([_load(lus_id)], notify.BOOKED))
     return lus
 
 

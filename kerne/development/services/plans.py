@@ -199,7 +199,7 @@ def _changed(actor: Any, plan: Plan, party: str) -> None:
     plan.save(update_fields=["version", "leader_confirmed_at", "manager_confirmed_at", "status", "updated_at"])
     other = plan.manager if party == access.LEADER else plan.leader
     plan_id = plan.pk
-    transaction.on_commit(
+    notify.after_commit(
         lambda: notify.send([Plan.objects.select_related("leader", "manager", "organisation").get(pk=plan_id)], notify.CONFIRM, only=other)
     )
 

@@ -89,7 +89,7 @@ def summary_save(
     )
     if asked_again:
         other = meeting.manager if access.party_of(actor, meeting) == access.LEADER else meeting.leader
-        transaction.on_commit(lambda: notify.send([meeting], notify.CONFIRM, only=other))
+        notify.after_commit(lambda: notify.send([meeting], notify.CONFIRM, only=other))
     return summary
 
 

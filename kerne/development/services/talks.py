@@ -87,7 +87,7 @@ def report_talks_create(*, round_id: int, actor: Any = None, today: dt.date | No
     ids = list(ReportTalk.objects.filter(round=round_, released_on=released).values_list("pk", flat=True))
     from kerne.development.tasks import queue_mail
 
-    transaction.on_commit(lambda: queue_mail("talk", ids, notify.INVITATION))
+    notify.after_commit(lambda: queue_mail("talk", ids, notify.INVITATION))
     return talks
 
 
@@ -117,7 +117,7 @@ def talk_book(*, actor: Any, talk: ReportTalk, starts_at: dt.datetime | None, mi
     talk.save(update_fields=["starts_at", "duration_minutes", "location", "status", "ics_sequence"])
     audit_record(actor=actor, action="development.talk_booked", obj=talk, organisation=talk.organisation, data={"starts_at": starts_at.isoformat()})
     talk_id = talk.pk
-    transaction.on_commit(lambda: notify.send([_load(talk_id)], notify.BOOKED))
+    notify.after_commit(lambda: notify.send([_load(talk_id)], notify.BOOKED))
     return talk
 
 
@@ -137,7 +137,7 @@ def talk_cancel(*, actor: Any, talk: ReportTalk, reason: str) -> ReportTalk:
     talk.save(update_fields=["status", "ics_sequence"])
     audit_record(actor=actor, action="development.talk_cancelled", obj=talk, organisation=talk.organisation, data={"reason": reason[:300]})
     talk_id = talk.pk
-    transaction.on_commit(lambda: notify.send([_load(talk_id)], notify.CANCELLED))
+    notify.after_commit(lambda: notify.send([_load(talk_id)], notify.CANCELLED))
     return talk
 
 
