@@ -34,11 +34,10 @@ from kerne.development.models import (
     TalkStatus,
     TeamDialogue,
 )
+from kerne.development.selectors import level_statements
 from kerne.development.services import lus as lus_services
 from kerne.development.services import reminders, talks
 from kerne.development.services.plans import add_months
-from kerne.development.services.lus import framework_level_for
-from kerne.development.selectors import level_statements
 from kerne.evaluations.models import Round, RoundStatus
 from kerne.organisation import selectors as org_selectors
 from kerne.organisation.models import Organisation
@@ -54,7 +53,11 @@ SUMMARIES = [
     "ældreområdet og tager et kursus i forandringsledelse.",
 ]
 GOALS = [
-    ("Mere sparring og feedback i hverdagen", "experiment", "Faste 15 minutters sparring hver uge med hver koordinator"),
+    (
+        "Mere sparring og feedback i hverdagen",
+        "experiment",
+        "Faste 15 minutters sparring hver uge med hver koordinator",
+    ),
     ("Tydeligere retning i forandringer", "course", "Kursus i forandringsledelse (3 dage)"),
     ("Bedre samarbejde på tværs af afdelinger", "network", "Netværk for ledere på ældreområdet"),
     ("Mere tid til refleksion og nytænkning", "mentoring", "Mentorforløb med en erfaren chef"),
@@ -102,7 +105,9 @@ def _plan(meeting: Any, framework: Any, day: dt.date, index: int, *, previous: P
         agreed_on=day + dt.timedelta(days=2) if agreed else None,
     )
     goal, kind, action = GOALS[index % len(GOALS)]
-    keys = [statements[(index * 3) % len(statements)], statements[(index * 3 + 1) % len(statements)]] if statements else []
+    keys = (
+        [statements[(index * 3) % len(statements)], statements[(index * 3 + 1) % len(statements)]] if statements else []
+    )
     items = [
         PlanItem(
             plan=plan,
@@ -132,13 +137,25 @@ def _plan(meeting: Any, framework: Any, day: dt.date, index: int, *, previous: P
         items[0].carried_from = carried
     PlanItem.objects.bulk_create(items)
     if agreed:
-        assert plan.agreed_on is not None and plan.leader_confirmed_at and plan.manager_confirmed_at
+        assert plan.agreed_on is not None
+        assert plan.leader_confirmed_at
+        assert plan.manager_confirmed_at
         PlanVersion.objects.create(
             plan=plan,
             number=1,
-            items=[{"goal": i.goal, "target_kind": i.target_kind, "statement_keys": i.statement_keys, "own_title": i.own_title,
-                    "node_key": "", "actions": i.actions, "support": i.support, "due_on": i.due_on.isoformat() if i.due_on else None}
-                   for i in items],
+            items=[
+                {
+                    "goal": i.goal,
+                    "target_kind": i.target_kind,
+                    "statement_keys": i.statement_keys,
+                    "own_title": i.own_title,
+                    "node_key": "",
+                    "actions": i.actions,
+                    "support": i.support,
+                    "due_on": i.due_on.isoformat() if i.due_on else None,
+                }
+                for i in items
+            ],
             leader_confirmed_at=plan.leader_confirmed_at,
             manager_confirmed_at=plan.manager_confirmed_at,
         )
@@ -183,14 +200,21 @@ def _this_year(round_: Round, today: dt.date, previous: dict[int, Plan], keep_op
             _agree_summary(talk, held, SUMMARIES[index % len(SUMMARIES)], confirmed=False)
         elif state == 4:  # a time is booked (late, but booked)
             ReportTalk.objects.filter(pk=talk.pk).update(
-                status=TalkStatus.SCHEDULED, starts_at=_at(today + dt.timedelta(days=3 + index % 5), 13), location="Mødelokale 2", ics_sequence=1
+                status=TalkStatus.SCHEDULED,
+                starts_at=_at(today + dt.timedelta(days=3 + index % 5), 13),
+                location="Mødelokale 2",
+                ics_sequence=1,
             )
         # 5, 6: not held: overdue, and on HR's list after a week
     reminders.hr_list_update(today)
-    ReportTalk.objects.filter(round=round_).update(reminded_before_on=round_.closed_at and timezone.localdate(round_.closed_at))
+    ReportTalk.objects.filter(round=round_).update(
+        reminded_before_on=round_.closed_at and timezone.localdate(round_.closed_at)
+    )
 
 
-def _season(organisation: Organisation, hr: User, framework: Any, today: dt.date, talks_: list[ReportTalk], keep_free: set[int]) -> None:
+def _season(
+    organisation: Organisation, hr: User, framework: Any, today: dt.date, talks_: list[ReportTalk], keep_free: set[int]
+) -> None:
     """This year's LUS season (October–December): conversations in every state, some still to convene."""
     season = lus_services.season_create(
         actor=hr,
@@ -204,7 +228,11 @@ def _season(organisation: Organisation, hr: User, framework: Any, today: dt.date
         if talk.leader_id in keep_free or index % 5 == 4:
             continue  # still to be convened by the own leader
         state = index % 5
-        day = today - dt.timedelta(days=25 - index % 20) if state in (0, 1, 3) else today + dt.timedelta(days=2 + index % 9)
+        day = (
+            today - dt.timedelta(days=25 - index % 20)
+            if state in (0, 1, 3)
+            else today + dt.timedelta(days=2 + index % 9)
+        )
         lus = Lus.objects.create(
             organisation=organisation,
             season=season,
@@ -221,7 +249,9 @@ def _season(organisation: Organisation, hr: User, framework: Any, today: dt.date
             location="Chefens kontor" if state != 3 else "",
         )
         if state == 0:
-            _agree_summary(lus, day, "Vi gennemgik de obligatoriske kort og aftalte at fortsætte med sparring og feedback.")
+            _agree_summary(
+                lus, day, "Vi gennemgik de obligatoriske kort og aftalte at fortsætte med sparring og feedback."
+            )
         elif state == 1:
             _agree_summary(lus, day, "Vi talte om trivsel, sidste års plan og året, der kommer.", confirmed=False)
         # 2: booked in the coming days; 3: convened without a time, due date passed (overdue)
@@ -230,7 +260,11 @@ def _season(organisation: Organisation, hr: User, framework: Any, today: dt.date
 
 def _login(organisation: Organisation, level_key: str) -> User | None:
     """The demo login of a role level (the chef and the leader bin/run prints)."""
-    for user in User.objects.filter(organisation=organisation, person__isnull=False, is_org_admin=False).select_related("person").order_by("pk"):
+    for user in (
+        User.objects.filter(organisation=organisation, person__isnull=False, is_org_admin=False)
+        .select_related("person")
+        .order_by("pk")
+    ):
         position = org_selectors.current_position(organisation, user.person)
         if position is not None and position.role_level.key == level_key:
             return user
@@ -239,7 +273,10 @@ def _login(organisation: Organisation, level_key: str) -> User | None:
 
 def demo_development(organisation: Organisation, hr: User) -> None:
     """The development part of the demo (one call from demo_create)."""
-    if ReportTalk.objects.filter(organisation=organisation).exists() and Lus.objects.filter(organisation=organisation).exists():
+    if (
+        ReportTalk.objects.filter(organisation=organisation).exists()
+        and Lus.objects.filter(organisation=organisation).exists()
+    ):
         return
     today = timezone.localdate()
     rounds = list(Round.objects.filter(organisation=organisation, status=RoundStatus.PUBLISHED).order_by("closed_at"))
@@ -259,11 +296,17 @@ def demo_development(organisation: Organisation, hr: User) -> None:
             if chef_user is not None and chef_user.person_id:
                 own = ReportTalk.objects.filter(round=rounds[-1], manager_id=chef_user.person_id).order_by("pk").last()
                 if own is not None:
-                    ReportTalk.objects.filter(pk=own.pk).update(status=TalkStatus.PLANNED, held_on=None, starts_at=None, listed_for_hr_on=None)
+                    ReportTalk.objects.filter(pk=own.pk).update(
+                        status=TalkStatus.PLANNED, held_on=None, starts_at=None, listed_for_hr_on=None
+                    )
                     Summary.objects.filter(talk=own).delete()
                     Plan.objects.filter(talk=own).delete()
             # The chef convenes the last of their leaders themselves (the rest of their LUS are under way).
-            free = set(ReportTalk.objects.filter(round=rounds[-1], manager_id=getattr(chef_user, "person_id", None)).order_by("-pk").values_list("leader_id", flat=True)[:1])
+            free = set(
+                ReportTalk.objects.filter(round=rounds[-1], manager_id=getattr(chef_user, "person_id", None))
+                .order_by("-pk")
+                .values_list("leader_id", flat=True)[:1]
+            )
             this_year = list(ReportTalk.objects.filter(round=rounds[-1]).order_by("pk"))
             _season(organisation, hr, rounds[-1].framework, today, this_year, free)
             _dialogue(rounds[-1], leader_user)

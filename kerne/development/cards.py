@@ -92,7 +92,8 @@ def framework_cards(picture: str, nodes: list[NodeInfo], directions: list[Direct
                 n.name,
                 (
                     *_area_questions(n.name)[:2],
-                    _("Does the situation ask you to tilt towards “%(name)s” now – or away from it?") % {"name": n.name},
+                    _("Does the situation ask you to tilt towards “%(name)s” now – or away from it?")
+                    % {"name": n.name},
                 ),
                 node_key=n.key,
             )

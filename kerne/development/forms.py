@@ -35,11 +35,15 @@ class BookingForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("My notes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=_("My notes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
 
 
 class SummaryForm(forms.Form):
-    text = forms.CharField(label=_("What we agreed"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    text = forms.CharField(
+        label=_("What we agreed"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
 
 
 class CancelForm(forms.Form):
@@ -47,23 +51,34 @@ class CancelForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    target_kind = forms.ChoiceField(label=_("What does the item develop?"), choices=TargetKind.choices, widget=forms.RadioSelect)
-    statement_keys = forms.MultipleChoiceField(label=_("Statements"), required=False, widget=forms.CheckboxSelectMultiple)
+    target_kind = forms.ChoiceField(
+        label=_("What does the item develop?"), choices=TargetKind.choices, widget=forms.RadioSelect
+    )
+    statement_keys = forms.MultipleChoiceField(
+        label=_("Statements"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     node_key = forms.ChoiceField(label=_("Competency or area"), required=False)
     own_title = forms.CharField(label=_("My own point"), max_length=200, required=False)
     goal = forms.CharField(label=_("Goal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     support = forms.CharField(
-        label=_("Support from the own leader"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Support from the own leader"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, statements: list[tuple[str, str]], nodes: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, statements: list[tuple[str, str]], nodes: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["statement_keys"].choices = statements  # type: ignore[attr-defined]
         self.fields["node_key"].choices = [("", "–"), *nodes]  # type: ignore[attr-defined]
         for index in range(ACTION_ROWS):
             self.fields[f"action_kind_{index}"] = forms.ChoiceField(
-                label=_("Kind of action %(n)s") % {"n": index + 1}, choices=[("", "–"), *ActionKind.choices], required=False
+                label=_("Kind of action %(n)s") % {"n": index + 1},
+                choices=[("", "–"), *ActionKind.choices],
+                required=False,
             )
             self.fields[f"action_text_{index}"] = forms.CharField(
                 label=_("Action %(n)s") % {"n": index + 1}, max_length=500, required=False
@@ -71,7 +86,10 @@ class ItemForm(forms.Form):
 
     def actions(self) -> list[dict[str, str]]:
         return [
-            {"kind": self.cleaned_data.get(f"action_kind_{i}", ""), "text": self.cleaned_data.get(f"action_text_{i}", "")}
+            {
+                "kind": self.cleaned_data.get(f"action_kind_{i}", ""),
+                "text": self.cleaned_data.get(f"action_text_{i}", ""),
+            }
             for i in range(ACTION_ROWS)
         ]
 
@@ -88,7 +106,9 @@ class ItemStatusForm(forms.Form):
 
 class StatusTalkForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
-    note = forms.CharField(label=_("What was said"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("What was said"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SeasonForm(forms.Form):
@@ -118,13 +138,17 @@ class ConveneForm(BookingForm):
 
 
 class SettingsForm(forms.Form):
-    hr_access = forms.ChoiceField(label=_("What HR sees of agreed summaries and plans"), choices=HrAccess.choices, widget=forms.RadioSelect)
+    hr_access = forms.ChoiceField(
+        label=_("What HR sees of agreed summaries and plans"), choices=HrAccess.choices, widget=forms.RadioSelect
+    )
     line_levels = forms.TypedChoiceField(
         label=_("Levels above the own leader who read agreed summaries and plans"),
         choices=[(0, _("None")), (1, "1"), (2, "2")],
         coerce=int,
     )
-    months = forms.CharField(label=_("Status talks, months after the plan is agreed"), max_length=40, help_text=_("For example “4, 8”."))
+    months = forms.CharField(
+        label=_("Status talks, months after the plan is agreed"), max_length=40, help_text=_("For example “4, 8”.")
+    )
 
     def clean_months(self) -> list[int]:
         raw = self.cleaned_data["months"].replace(";", ",").replace(" ", ",")

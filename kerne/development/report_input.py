@@ -153,9 +153,8 @@ def build_input(*, subject: Any, round_: Any, results: dict[str, Any], questions
     area_order: list[tuple[str, str, str]] = []
     for question in questions:
         area_key, area_name = question.node_path[0]
-        if not area_order or area_order[-1][0] != area_key:
-            if all(a[0] != area_key for a in area_order):
-                area_order.append((area_key, area_name, question.perspective))
+        if (not area_order or area_order[-1][0] != area_key) and all(a[0] != area_key for a in area_order):
+            area_order.append((area_key, area_name, question.perspective))
         own, _n = _mean(own_result.statements.get(str(question.pk)) if own_result else None)
         others, others_n = _mean(others_result.statements.get(str(question.pk)) if others_result else None)
         statements[question.key] = StatementFigure(
@@ -186,9 +185,14 @@ def build_input(*, subject: Any, round_: Any, results: dict[str, Any], questions
 
     areas = tuple(area_figure(k, n, p, [GroupKey.SELF, *TEAM_GROUPS]) for k, n, p in area_order)
     team = tuple(
-        AreaFigure(key=a.key, name=a.name, perspective=a.perspective, own=None, others=a.others, groups=tuple(
-            g for g in a.groups if g.key in TEAM_GROUPS
-        ))
+        AreaFigure(
+            key=a.key,
+            name=a.name,
+            perspective=a.perspective,
+            own=None,
+            others=a.others,
+            groups=tuple(g for g in a.groups if g.key in TEAM_GROUPS),
+        )
         for a in areas
     )
     rated = [s for s in statements.values() if s.others is not None]

@@ -6,7 +6,6 @@ Each list costs a fixed number of queries whatever its length (asserted in the t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,11 +40,16 @@ def level_statements(framework: Framework, role_key: str) -> list[Statement]:
     """The statements at a role level (and the shared ones), in document order (one query)."""
     level = Q(role_level__isnull=True) | Q(role_level__key=role_key) if role_key else Q(role_level__isnull=True)
     statements = list(
-        Statement.objects.filter(framework=framework).filter(level).select_related("node", "node__parent").order_by("position")
+        Statement.objects.filter(framework=framework)
+        .filter(level)
+        .select_related("node", "node__parent")
+        .order_by("position")
     )
     if not statements and not role_key:
         # A framework with levels only, for a leader whose level is not mapped: every statement.
-        statements = list(Statement.objects.filter(framework=framework).select_related("node", "node__parent").order_by("position"))
+        statements = list(
+            Statement.objects.filter(framework=framework).select_related("node", "node__parent").order_by("position")
+        )
     return statements
 
 
@@ -114,11 +118,18 @@ def my_development(user: Any) -> MyDevelopment:
     result.talks = [t for t in talks if t.leader_id == person.pk]
     result.led_talks = [t for t in talks if t.manager_id == person.pk]
     lus = list(
-        Lus.objects.filter(Q(leader=person) | Q(manager=person)).select_related("season").order_by("-season__starts_on", "due_on", "leader_name")[:400]
+        Lus.objects.filter(Q(leader=person) | Q(manager=person))
+        .select_related("season")
+        .order_by("-season__starts_on", "due_on", "leader_name")[:400]
     )
     result.lus = [x for x in lus if x.leader_id == person.pk]
     result.led_lus = [x for x in lus if x.manager_id == person.pk]
-    plans = list(_plans_with_items().filter(Q(leader=person) | Q(manager=person)).exclude(status=PlanStatus.CLOSED).order_by("leader_name"))
+    plans = list(
+        _plans_with_items()
+        .filter(Q(leader=person) | Q(manager=person))
+        .exclude(status=PlanStatus.CLOSED)
+        .order_by("leader_name")
+    )
     result.plan = next((p for p in plans if p.leader_id == person.pk), None)
     result.led_plans = [p for p in plans if p.manager_id == person.pk]
     result.season = open_season(user)
@@ -151,26 +162,52 @@ def due_for(user: Any) -> list[DueItem]:
         return []
     today = timezone.localdate()
     due: list[DueItem] = []
-    for talk in ReportTalk.objects.filter(Q(leader=person) | Q(manager=person), status__in=(*OPEN_TALK, TalkStatus.HELD)).order_by("due_on")[:50]:
+    for talk in ReportTalk.objects.filter(
+        Q(leader=person) | Q(manager=person), status__in=(*OPEN_TALK, TalkStatus.HELD)
+    ).order_by("due_on")[:50]:
         mine = talk.leader_id == person.pk
         if talk.status == TalkStatus.HELD:
-            label = _("Confirm the summary of the report talk with %(other)s") % {"other": talk.manager_name if mine else talk.leader_name}
+            label = _("Confirm the summary of the report talk with %(other)s") % {
+                "other": talk.manager_name if mine else talk.leader_name
+            }
         elif mine:
             label = _("Prepare your report talk with %(other)s") % {"other": talk.manager_name}
         else:
             label = _("Prepare the report talk with %(other)s") % {"other": talk.leader_name}
-        due.append(DueItem("talk", label, talk.due_on, reverse("development:talk", args=[talk.pk]), talk.due_on < today and talk.status != TalkStatus.HELD))
-    for lus in Lus.objects.filter(Q(leader=person) | Q(manager=person), status__in=(LusStatus.CONVENED, LusStatus.HELD)).order_by("due_on")[:50]:
+        due.append(
+            DueItem(
+                "talk",
+                label,
+                talk.due_on,
+                reverse("development:talk", args=[talk.pk]),
+                talk.due_on < today and talk.status != TalkStatus.HELD,
+            )
+        )
+    for lus in Lus.objects.filter(
+        Q(leader=person) | Q(manager=person), status__in=(LusStatus.CONVENED, LusStatus.HELD)
+    ).order_by("due_on")[:50]:
         mine = lus.leader_id == person.pk
         if lus.status == LusStatus.HELD:
-            label = _("Confirm the LUS summary with %(other)s") % {"other": lus.manager_name if mine else lus.leader_name}
+            label = _("Confirm the LUS summary with %(other)s") % {
+                "other": lus.manager_name if mine else lus.leader_name
+            }
         elif mine:
             label = _("Attend your LUS with %(other)s") % {"other": lus.manager_name}
         else:
             label = _("Hold the LUS with %(other)s") % {"other": lus.leader_name}
-        due.append(DueItem("lus", label, lus.due_on, reverse("development:lus", args=[lus.pk]), lus.due_on < today and lus.status == LusStatus.CONVENED))
+        due.append(
+            DueItem(
+                "lus",
+                label,
+                lus.due_on,
+                reverse("development:lus", args=[lus.pk]),
+                lus.due_on < today and lus.status == LusStatus.CONVENED,
+            )
+        )
     plans = list(
-        Plan.objects.filter(Q(leader=person) | Q(manager=person)).exclude(status=PlanStatus.CLOSED).prefetch_related(
+        Plan.objects.filter(Q(leader=person) | Q(manager=person))
+        .exclude(status=PlanStatus.CLOSED)
+        .prefetch_related(
             Prefetch("items", queryset=PlanItem.objects.filter(status__in=OPEN_ITEM).order_by("due_on", "pk")),
             Prefetch("status_talks", queryset=StatusTalk.objects.filter(held_on__isnull=True).order_by("number")),
         )[:200]
@@ -180,22 +217,44 @@ def due_for(user: Any) -> list[DueItem]:
         url = reverse("development:plan", args=[plan.pk])
         confirmed = plan.leader_confirmed_at if mine else plan.manager_confirmed_at
         if plan.status == PlanStatus.DRAFT and confirmed is None and plan.items.all():
-            label = _("Confirm your development plan") if mine else _("Confirm %(name)s development plan") % {"name": _possessive(plan.leader_name)}
+            label = (
+                _("Confirm your development plan")
+                if mine
+                else _("Confirm %(name)s development plan") % {"name": _possessive(plan.leader_name)}
+            )
             due.append(DueItem("plan", label, None, url))
-        for talk in plan.status_talks.all():
-            if talk.due_on <= today + dt.timedelta(days=30):
-                label = _("Status talk on the development plan with %(other)s") % {"other": plan.manager_name if mine else plan.leader_name}
-                due.append(DueItem("status", label, talk.due_on, url, talk.due_on < today))
+        for status_talk in plan.status_talks.all():
+            if status_talk.due_on <= today + dt.timedelta(days=30):
+                label = _("Status talk on the development plan with %(other)s") % {
+                    "other": plan.manager_name if mine else plan.leader_name
+                }
+                due.append(DueItem("status", label, status_talk.due_on, url, status_talk.due_on < today))
         if mine:
             for item in plan.items.all():
                 if item.status in (ItemStatus.AGREED, ItemStatus.IN_PROGRESS) and item.due_on:
-                    due.append(DueItem("item", _("Plan item: %(goal)s") % {"goal": item.goal[:80]}, item.due_on, url, item.due_on < today))
+                    due.append(
+                        DueItem(
+                            "item",
+                            _("Plan item: %(goal)s") % {"goal": item.goal[:80]},
+                            item.due_on,
+                            url,
+                            item.due_on < today,
+                        )
+                    )
     season = open_season(user, today)
     if season is not None and season.starts_on <= today + dt.timedelta(days=30):
         convened = Lus.objects.filter(season=season, manager=person).values("leader_id")
-        missing = org_selectors.direct_reports(user, person).filter(pk__in=org_selectors.leaders(user).values("pk")).exclude(pk__in=convened).count()
+        missing = (
+            org_selectors.direct_reports(user, person)
+            .filter(pk__in=org_selectors.leaders(user).values("pk"))
+            .exclude(pk__in=convened)
+            .count()
+        )
         if missing:
-            label = _("Convene the LUS of %(count)s of your leaders in “%(season)s”") % {"count": missing, "season": season.name}
+            label = _("Convene the LUS of %(count)s of your leaders in “%(season)s”") % {
+                "count": missing,
+                "season": season.name,
+            }
             due.append(DueItem("convene", label, season.ends_on, reverse("development:index")))
     return sorted(due, key=lambda d: (d.due_on is None, d.due_on or today, d.label))
 
@@ -247,7 +306,9 @@ class HrOverview:
     plans: dict[str, int]
 
 
-def _counted(queryset: Any, open_states: tuple[str, ...], held_states: tuple[str, ...], today: dt.date) -> list[dict[str, Any]]:
+def _counted(
+    queryset: Any, open_states: tuple[str, ...], held_states: tuple[str, ...], today: dt.date
+) -> list[dict[str, Any]]:
     return list(
         queryset.values("unit_id", "org_role_level_id")
         .annotate(
@@ -270,7 +331,9 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
     today = timezone.localdate()
     from kerne.evaluations.models import Round, RoundStatus
 
-    rounds = list(Round.objects.filter(organisation=organisation, status=RoundStatus.PUBLISHED).order_by("-closed_at", "-pk"))
+    rounds = list(
+        Round.objects.filter(organisation=organisation, status=RoundStatus.PUBLISHED).order_by("-closed_at", "-pk")
+    )
     chosen = next((r for r in rounds if r.pk == round_id), rounds[0] if rounds else None)
     seasons = list(LusSeason.objects.filter(organisation=organisation).order_by("-starts_on"))
     season = next((s for s in seasons if s.pk == season_id), seasons[0] if seasons else None)
@@ -294,7 +357,9 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
         if season
         else []
     )
-    units = {u.pk: u for u in Unit.objects.filter(organisation=organisation).only("id", "name", "path", "depth", "parent_id")}
+    units = {
+        u.pk: u for u in Unit.objects.filter(organisation=organisation).only("id", "name", "path", "depth", "parent_id")
+    }
     levels = list(OrgRoleLevel.objects.filter(organisation=organisation).order_by("-rank"))
     shown = sorted((u for u in units.values() if u.depth <= depth), key=lambda u: u.path)
     by_unit: dict[int, OverviewRow] = {u.pk: OverviewRow(u.pk, u.name, u.depth, Counts(), Counts()) for u in shown}
@@ -312,9 +377,15 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
                 for ancestor in (int(part) for part in unit.path.strip("/").split("/") if part):
                     if ancestor in by_unit:
                         getattr(by_unit[ancestor], attribute).add(counts)
-    listed = ReportTalk.objects.filter(organisation=organisation, status__in=OPEN_TALK, listed_for_hr_on__isnull=False).count()
+    listed = ReportTalk.objects.filter(
+        organisation=organisation, status__in=OPEN_TALK, listed_for_hr_on__isnull=False
+    ).count()
     plans = dict(
-        Plan.objects.filter(organisation=organisation).exclude(status=PlanStatus.CLOSED).values_list("status").annotate(n=Count("pk")).order_by()
+        Plan.objects.filter(organisation=organisation)
+        .exclude(status=PlanStatus.CLOSED)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     return HrOverview(
         rounds=rounds,

@@ -61,8 +61,9 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 def _owned(request: HttpRequest, model: Any, pk: int, **related: Any) -> tuple[Any, str]:
     obj = model.objects.select_related(*related.get("related", ())).filter(pk=pk).first()
-    if obj is None or policy.organisation_of(request.user) is None or obj.organisation_id != policy.organisation_of(request.user).pk:  # type: ignore[union-attr]
-        raise Http404
+    organisation = policy.organisation_of(request.user)
+    if obj is None or organisation is None or obj.organisation_id != organisation.pk:
+        raise Http404  # another organisation's talk does not exist for this user
     reason = access.relation(request.user, obj)
     if reason is None:
         raise PermissionDenied(_("You may not see this."))
@@ -102,7 +103,9 @@ def talk_page(request: HttpRequest, talk_id: int) -> HttpResponse:
 
 
 def _talk_response(request: HttpRequest, talk_id: int, typed: dict[str, str] | None = None) -> HttpResponse:
-    talk, reason = _owned(request, ReportTalk, talk_id, related=("round", "round__framework", "subject", "organisation", "unit"))
+    talk, reason = _owned(
+        request, ReportTalk, talk_id, related=("round", "round__framework", "subject", "organisation", "unit")
+    )
     party = reason if reason in access.PARTIES else None
     text_reason = access.text_reason(request.user, talk)
     summaries = list(talk.summaries.all()) if text_reason else []
@@ -125,7 +128,9 @@ def _talk_response(request: HttpRequest, talk_id: int, typed: dict[str, str] | N
         note = access.note_for(request.user, talk=talk)
         context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""})
         context["note"] = note
-        context["summary_form"] = forms.SummaryForm(initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")})
+        context["summary_form"] = forms.SummaryForm(
+            initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")}
+        )
         context["booking_form"] = forms.BookingForm(
             initial={"starts_at": talk.starts_at, "minutes": talk.duration_minutes, "location": talk.location}
         )
@@ -158,10 +163,16 @@ def talk_book(request: HttpRequest, talk_id: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return redirect("development:talk", talk_id=talk.pk)
     try:
-        talks.talk_book(actor=request.user, talk=talk, starts_at=form.cleaned_data["starts_at"], minutes=form.cleaned_data["minutes"], location=form.cleaned_data["location"])
+        talks.talk_book(
+            actor=request.user,
+            talk=talk,
+            starts_at=form.cleaned_data["starts_at"],
+            minutes=form.cleaned_data["minutes"],
+            location=form.cleaned_data["location"],
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -195,14 +206,19 @@ def _summary_post(request: HttpRequest, *, talk: ReportTalk | None = None, lus: 
             _errors(request, exc)
             return False
         messages.success(
-            request, _("You have confirmed the summary. Both have confirmed it.") if summary.agreed else _("You have confirmed the summary. Waiting for the other party.")
+            request,
+            _("You have confirmed the summary. Both have confirmed it.")
+            if summary.agreed
+            else _("You have confirmed the summary. Waiting for the other party."),
         )
         return True
     notes = {}
     if lus is not None:
         notes = {str(card.pk): request.POST.get(f"card_{card.pk}", "") for card in lus.season.cards.all()}
     try:
-        summary = records.summary_save(actor=request.user, talk=talk, lus=lus, text=request.POST.get("text", ""), card_notes=notes)
+        summary = records.summary_save(
+            actor=request.user, talk=talk, lus=lus, text=request.POST.get("text", ""), card_notes=notes
+        )
     except ValidationError as exc:
         _errors(request, exc)
         return False
@@ -230,7 +246,11 @@ def talk_pdf(request: HttpRequest, talk_id: int) -> HttpResponse:
     if summary is None:
         raise Http404
     records.view_record(actor=request.user, obj=talk, what="talk_summary_pdf", reason=reason)
-    pdf = render_pdf("development/summary_pdf.html", {"meeting": talk, "kind": "talk", "summary": summary, "plan": talk.plans.first()}, request=request)
+    pdf = render_pdf(
+        "development/summary_pdf.html",
+        {"meeting": talk, "kind": "talk", "summary": summary, "plan": talk.plans.first()},
+        request=request,
+    )
     return pdf_response(pdf, f"rapportsamtale-{slugify(talk.leader_name)}-v{summary.version}.pdf")
 
 
@@ -252,7 +272,13 @@ def _seesaw_context(lus: Lus, report: report_input.ReportInput | None) -> dict[s
     if report is not None and report.has_results:
         means = {a.key: a.others for a in report.areas}
         context["seesaw_report"] = seesaw_rules.drawing(
-            [(f"{a.label} {means[a.key]:.1f}".replace(".", ",") if means.get(a.key) is not None else a.label, a.perspective) for a in areas],
+            [
+                (
+                    f"{a.label} {means[a.key]:.1f}".replace(".", ",") if means.get(a.key) is not None else a.label,
+                    a.perspective,
+                )
+                for a in areas
+            ],
             title=_("The report's balance: everyone else's mean in each area"),
             tilt=seesaw_rules.tilt_from_means([means.get(a.key) for a in areas]),
             ident="seesaw-report",
@@ -294,7 +320,12 @@ def _lus_response(request: HttpRequest, lus_id: int, typed: dict[str, str] | Non
         "summary": summary,
         "versions": summaries if party else [s for s in summaries if s.agreed],
         "cards": [
-            (card, typed.get(f"card_{card.pk}", "") if typed else (summary.card_notes if summary else {}).get(str(card.pk), ""))
+            (
+                card,
+                typed.get(f"card_{card.pk}", "")
+                if typed
+                else (summary.card_notes if summary else {}).get(str(card.pk), ""),
+            )
             for card in cards
         ],
         "plan": lus.plans.first(),
@@ -306,17 +337,32 @@ def _lus_response(request: HttpRequest, lus_id: int, typed: dict[str, str] | Non
         report = report_input.report_input(subject) if subject is not None else None
         context["report"] = report
         context["statements"] = selectors.level_statements(lus.season.framework, lus.framework_role_level)
-        last_plan = Plan.objects.filter(leader=lus.leader).exclude(lus=lus).prefetch_related("items", "status_talks").order_by("-created_at").first()
+        last_plan = (
+            Plan.objects.filter(leader=lus.leader)
+            .exclude(lus=lus)
+            .prefetch_related("items", "status_talks")
+            .order_by("-created_at")
+            .first()
+        )
         context["last_plan"] = last_plan
         note = access.note_for(request.user, lus=lus)
         context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""})
-        context["summary_form"] = forms.SummaryForm(initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")})
-        context["booking_form"] = forms.BookingForm(initial={"starts_at": lus.starts_at, "minutes": lus.duration_minutes, "location": lus.location})
-        context["confirmed_by_me"] = summary is not None and (summary.leader_confirmed_at if party == access.LEADER else summary.manager_confirmed_at)
+        context["summary_form"] = forms.SummaryForm(
+            initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")}
+        )
+        context["booking_form"] = forms.BookingForm(
+            initial={"starts_at": lus.starts_at, "minutes": lus.duration_minutes, "location": lus.location}
+        )
+        context["confirmed_by_me"] = summary is not None and (
+            summary.leader_confirmed_at if party == access.LEADER else summary.manager_confirmed_at
+        )
         if lus.season.framework.picture == "seesaw":
             context.update(_seesaw_context(lus, report))
-            initial = {f"situation_{k}": v for k, v in lus.seesaw_situation.items()} | {f"time_{k}": v for k, v in lus.seesaw_time.items()}
-            context["seesaw_form"] = forms.SeesawForm(initial=initial, areas=[(a.key, a.label) for a in context["seesaw_areas"]])
+            initial: dict[str, Any] = {f"situation_{k}": v for k, v in lus.seesaw_situation.items()}
+            initial.update({f"time_{k}": v for k, v in lus.seesaw_time.items()})
+            context["seesaw_form"] = forms.SeesawForm(
+                initial=initial, areas=[(a.key, a.label) for a in context["seesaw_areas"]]
+            )
     return render(request, "development/lus.html", context)
 
 
@@ -340,10 +386,16 @@ def lus_book(request: HttpRequest, lus_id: int) -> HttpResponse:
     form = forms.BookingForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            messages.error(request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}")
         return redirect("development:lus", lus_id=lus.pk)
     try:
-        lus_services.lus_book(actor=request.user, lus=lus, starts_at=form.cleaned_data["starts_at"], minutes=form.cleaned_data["minutes"], location=form.cleaned_data["location"])
+        lus_services.lus_book(
+            actor=request.user,
+            lus=lus,
+            starts_at=form.cleaned_data["starts_at"],
+            minutes=form.cleaned_data["minutes"],
+            location=form.cleaned_data["location"],
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -356,7 +408,9 @@ def lus_book(request: HttpRequest, lus_id: int) -> HttpResponse:
 def lus_summary(request: HttpRequest, lus_id: int) -> HttpResponse:
     lus, _reason = _owned(request, Lus, lus_id, related=("season", "organisation"))
     if not _summary_post(request, lus=lus):
-        return _lus_response(request, lus.pk, typed={k: v for k, v in request.POST.items() if k == "text" or k.startswith("card_")})
+        return _lus_response(
+            request, lus.pk, typed={k: str(v) for k, v in request.POST.items() if k == "text" or k.startswith("card_")}
+        )
     return redirect("development:lus", lus_id=lus.pk)
 
 
@@ -367,7 +421,9 @@ def lus_seesaw(request: HttpRequest, lus_id: int) -> HttpResponse:
     areas = list(Node.objects.filter(framework=lus.season.framework, depth=0, general=False).order_by("position"))
     form = forms.SeesawForm(request.POST, areas=[(a.key, a.label) for a in areas])
     try:
-        lus_services.lus_seesaw_set(actor=request.user, lus=lus, situation=form.values("situation"), time=form.values("time"))
+        lus_services.lus_seesaw_set(
+            actor=request.user, lus=lus, situation=form.values("situation"), time=form.values("time")
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -385,7 +441,11 @@ def lus_pdf(request: HttpRequest, lus_id: int) -> HttpResponse:
         raise Http404
     records.view_record(actor=request.user, obj=lus, what="lus_summary_pdf", reason=reason)
     cards = [(card, summary.card_notes.get(str(card.pk), "")) for card in lus.season.cards.all()]
-    pdf = render_pdf("development/summary_pdf.html", {"meeting": lus, "kind": "lus", "summary": summary, "cards": cards, "plan": lus.plans.first()}, request=request)
+    pdf = render_pdf(
+        "development/summary_pdf.html",
+        {"meeting": lus, "kind": "lus", "summary": summary, "cards": cards, "plan": lus.plans.first()},
+        request=request,
+    )
     return pdf_response(pdf, f"lus-{slugify(lus.leader_name)}-v{summary.version}.pdf")
 
 
@@ -406,7 +466,12 @@ def lus_convene(request: HttpRequest, season_id: int, person_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             lus = lus_services.lus_convene(
-                actor=request.user, season=season, leader=leader, starts_at=form.cleaned_data["starts_at"], minutes=form.cleaned_data["minutes"], location=form.cleaned_data["location"]
+                actor=request.user,
+                season=season,
+                leader=leader,
+                starts_at=form.cleaned_data["starts_at"],
+                minutes=form.cleaned_data["minutes"],
+                location=form.cleaned_data["location"],
             )
         except ValidationError as exc:
             _errors(request, exc)
@@ -450,7 +515,9 @@ def _plan_context(request: HttpRequest, plan: Plan, reason: str) -> dict[str, An
         "nodes": nodes,
         "versions": versions,
         "status_talks": list(plan.status_talks.all()),
-        "confirmed_by_me": (plan.leader_confirmed_at if party == access.LEADER else plan.manager_confirmed_at) if party else None,
+        "confirmed_by_me": (plan.leader_confirmed_at if party == access.LEADER else plan.manager_confirmed_at)
+        if party
+        else None,
         "item_status_form": forms.ItemStatusForm(),
         "action_labels": dict(ActionKind.choices),
         "status_labels": dict(ItemStatus.choices),
@@ -464,7 +531,11 @@ def _plan_context(request: HttpRequest, plan: Plan, reason: str) -> dict[str, An
 def plan_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, reason = _owned(request, Plan, plan_id, related=("framework", "organisation", "talk", "lus"))
     if access.text_reason(request.user, plan) is None:
-        return render(request, "development/plan_status.html", {"plan": plan, "css": CSS, "crumbs": _crumbs((None, _("Development plan")))})
+        return render(
+            request,
+            "development/plan_status.html",
+            {"plan": plan, "css": CSS, "crumbs": _crumbs((None, _("Development plan")))},
+        )
     records.view_record(actor=request.user, obj=plan, what="plan", reason=reason)
     return render(request, "development/plan.html", _plan_context(request, plan, reason))
 
@@ -544,7 +615,14 @@ def plan_item(request: HttpRequest, plan_id: int, item_id: int | None = None) ->
     return render(
         request,
         "development/plan_item.html",
-        {"plan": plan, "item": item, "form": form, "grouped": list(grouped.items()), "css": CSS, "crumbs": _crumbs((reverse("development:plan", args=[plan.pk]), _("Development plan")), (None, _("Item")))},
+        {
+            "plan": plan,
+            "item": item,
+            "form": form,
+            "grouped": list(grouped.items()),
+            "css": CSS,
+            "crumbs": _crumbs((reverse("development:plan", args=[plan.pk]), _("Development plan")), (None, _("Item"))),
+        },
     )
 
 
@@ -576,7 +654,9 @@ def plan_item_status(request: HttpRequest, plan_id: int, item_id: int) -> HttpRe
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("The status is saved: %(status)s.") % {"status": ItemStatus(form.cleaned_data["status"]).label})
+        messages.success(
+            request, _("The status is saved: %(status)s.") % {"status": ItemStatus(form.cleaned_data["status"]).label}
+        )
     return redirect("development:plan", plan_id=plan.pk)
 
 
@@ -590,7 +670,11 @@ def plan_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
         _errors(request, exc)
     else:
         if plan.status == PlanStatus.AGREED:
-            messages.success(request, _("The plan is agreed by both (version %(version)s). The status talks are scheduled.") % {"version": plan.version})
+            messages.success(
+                request,
+                _("The plan is agreed by both (version %(version)s). The status talks are scheduled.")
+                % {"version": plan.version},
+            )
         else:
             messages.success(request, _("You have confirmed the plan. Waiting for the other party."))
     return redirect("development:plan", plan_id=plan.pk)
@@ -606,7 +690,9 @@ def status_talk(request: HttpRequest, plan_id: int, talk_id: int) -> HttpRespons
         messages.error(request, _("Give the day the status talk was held."))
         return redirect("development:plan", plan_id=plan.pk)
     try:
-        plan_services.status_talk_record(actor=request.user, status_talk=talk, held_on=form.cleaned_data["held_on"], note=form.cleaned_data["note"])
+        plan_services.status_talk_record(
+            actor=request.user, status_talk=talk, held_on=form.cleaned_data["held_on"], note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -618,7 +704,9 @@ def status_talk(request: HttpRequest, plan_id: int, talk_id: int) -> HttpRespons
 
 
 def _own_subject(request: HttpRequest, subject_id: int) -> Subject:
-    subject = Subject.objects.select_related("round", "round__framework", "round__organisation").filter(pk=subject_id).first()
+    subject = (
+        Subject.objects.select_related("round", "round__framework", "round__organisation").filter(pk=subject_id).first()
+    )
     if subject is None or subject.round.organisation != policy.organisation_of(request.user):
         raise Http404
     person = policy.person_of(request.user)
@@ -634,7 +722,12 @@ def dialogue_page(request: HttpRequest, subject_id: int) -> HttpResponse:
     fmt = request.GET.get("format") or (dialogue.format if dialogue else "short")
     fmt = fmt if fmt in ("short", "long") else "short"
     figures = report_input.report_input(subject)
-    steps = guides.guide(fmt, framework_name=subject.round.framework.name, areas=[a.name for a in figures.team_areas], picture=subject.round.framework.picture)
+    steps = guides.guide(
+        fmt,
+        framework_name=subject.round.framework.name,
+        areas=[a.name for a in figures.team_areas],
+        picture=subject.round.framework.picture,
+    )
     plan = Plan.objects.filter(leader=subject.person).exclude(status=PlanStatus.CLOSED).order_by("-created_at").first()
     return render(
         request,
@@ -667,7 +760,9 @@ def dialogue_save(request: HttpRequest, subject_id: int) -> HttpResponse:
         messages.error(request, _("Choose the format and give a valid date."))
         return redirect("development:dialogue", subject_id=subject.pk)
     try:
-        dialogue_services.dialogue_save(actor=request.user, subject=subject, fmt=form.cleaned_data["fmt"], held_on=form.cleaned_data["held_on"])
+        dialogue_services.dialogue_save(
+            actor=request.user, subject=subject, fmt=form.cleaned_data["fmt"], held_on=form.cleaned_data["held_on"]
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -679,7 +774,9 @@ def dialogue_save(request: HttpRequest, subject_id: int) -> HttpResponse:
 @require_POST
 def focus_point_add(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = _own_subject(request, subject_id)
-    dialogue = TeamDialogue.objects.filter(subject=subject).first() or dialogue_services.dialogue_save(actor=request.user, subject=subject, fmt="short", held_on=None)
+    dialogue = TeamDialogue.objects.filter(subject=subject).first() or dialogue_services.dialogue_save(
+        actor=request.user, subject=subject, fmt="short", held_on=None
+    )
     try:
         dialogue_services.focus_point_add(actor=request.user, dialogue=dialogue, text=request.POST.get("text", ""))
     except ValidationError as exc:
@@ -693,7 +790,11 @@ def focus_point_add(request: HttpRequest, subject_id: int) -> HttpResponse:
 @require_POST
 def focus_point_change(request: HttpRequest, subject_id: int, point_id: int) -> HttpResponse:
     subject = _own_subject(request, subject_id)
-    point = get_object_or_404(FocusPoint.objects.select_related("dialogue", "dialogue__subject__round"), pk=point_id, dialogue__subject=subject)
+    point = get_object_or_404(
+        FocusPoint.objects.select_related("dialogue", "dialogue__subject__round"),
+        pk=point_id,
+        dialogue__subject=subject,
+    )
     if "delete" in request.POST:
         dialogue_services.focus_point_delete(actor=request.user, point=point)
         messages.success(request, _("The focus point is removed."))

@@ -42,11 +42,17 @@ def _int(raw: str | None) -> int | None:
 def overview(request: HttpRequest) -> HttpResponse:
     depth = _int(request.GET.get("niveauer")) or 1
     data = selectors.hr_overview(
-        request.user, round_id=_int(request.GET.get("runde")), season_id=_int(request.GET.get("saeson")), depth=min(depth, 4)
+        request.user,
+        round_id=_int(request.GET.get("runde")),
+        season_id=_int(request.GET.get("saeson")),
+        depth=min(depth, 4),
     )
     organisation = policy.organisation_of(request.user)
     upcoming = list(
-        Round.objects.filter(organisation=organisation).exclude(status=RoundStatus.PUBLISHED).select_related("talk_settings").order_by("-opens_on")[:10]
+        Round.objects.filter(organisation=organisation)
+        .exclude(status=RoundStatus.PUBLISHED)
+        .select_related("talk_settings")
+        .order_by("-opens_on")[:10]
     )
     return render(
         request,
@@ -70,14 +76,19 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "development/hr_overdue.html",
-        {"page": page, "rows": rows, "css": CSS, "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("Overdue talks")))},
+        {
+            "page": page,
+            "rows": rows,
+            "css": CSS,
+            "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("Overdue talks"))),
+        },
     )
 
 
 @policy.org_admin_required
 @require_POST
 def remind(request: HttpRequest) -> HttpResponse:
-    """HR sends a reminder now to both parties of every open talk in a unit (with all under it) that is due or overdue."""
+    """HR reminds both parties of every open talk in a unit (with all under it) that is due or overdue, now."""
     organisation = policy.organisation_of(request.user)
     round_ = get_object_or_404(Round, pk=_int(request.POST.get("runde")) or 0, organisation=organisation)
     scope = Q(organisation=organisation, round=round_, status__in=OPEN_TALK, due_on__lte=timezone.localdate())
@@ -95,7 +106,11 @@ def remind(request: HttpRequest) -> HttpResponse:
         data={"talks": len(meetings), "sent": len(delivery.sent), "failed": len(delivery.failed)},
     )
     if meetings:
-        messages.success(request, _("%(sent)s reminder(s) sent about %(talks)s talk(s).") % {"sent": len(delivery.sent), "talks": len(meetings)})
+        messages.success(
+            request,
+            _("%(sent)s reminder(s) sent about %(talks)s talk(s).")
+            % {"sent": len(delivery.sent), "talks": len(meetings)},
+        )
     else:
         messages.success(request, _("No talk there is due or overdue: no reminder was sent."))
     for address, reason in delivery.failed:
@@ -117,7 +132,11 @@ def talk_days(request: HttpRequest, round_id: int) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("The report talks of “%(round)s” are due %(days)s days after the release.") % {"round": round_.name, "days": form.cleaned_data["days"]})
+            messages.success(
+                request,
+                _("The report talks of “%(round)s” are due %(days)s days after the release.")
+                % {"round": round_.name, "days": form.cleaned_data["days"]},
+            )
     return redirect("development:hr")
 
 
@@ -126,21 +145,41 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     current = access.settings_for(policy.organisation_of(request.user))
     form = forms.SettingsForm(
         request.POST or None,
-        initial={"hr_access": current.hr_access, "line_levels": current.line_levels, "months": ", ".join(str(m) for m in current.months)},
+        initial={
+            "hr_access": current.hr_access,
+            "line_levels": current.line_levels,
+            "months": ", ".join(str(m) for m in current.months),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            settings_set(actor=request.user, hr_access=form.cleaned_data["hr_access"], line_levels=form.cleaned_data["line_levels"], months=form.cleaned_data["months"])
+            settings_set(
+                actor=request.user,
+                hr_access=form.cleaned_data["hr_access"],
+                line_levels=form.cleaned_data["line_levels"],
+                months=form.cleaned_data["months"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, _("The settings are saved."))
             return redirect("development:hr-settings")
-    return render(request, "development/hr_settings.html", {"form": form, "css": CSS, "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("Settings")))})
+    return render(
+        request,
+        "development/hr_settings.html",
+        {
+            "form": form,
+            "css": CSS,
+            "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("Settings"))),
+        },
+    )
 
 
 def _framework_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    return [(str(fw.pk), f"{fw.name} ({fw.publisher})") for fw in visible_frameworks(request.user).order_by("publisher", "name")]
+    return [
+        (str(fw.pk), f"{fw.name} ({fw.publisher})")
+        for fw in visible_frameworks(request.user).order_by("publisher", "name")
+    ]
 
 
 @policy.org_admin_required
@@ -152,20 +191,38 @@ def seasons(request: HttpRequest) -> HttpResponse:
         framework = visible_frameworks(request.user).get(pk=int(form.cleaned_data["framework"]))
         try:
             season = lus_services.season_create(
-                actor=request.user, organisation=organisation, name=form.cleaned_data["name"], framework=framework, starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"]
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                framework=framework,
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("The season is created with conversation cards from the framework. Adjust them below."))
+            messages.success(
+                request, _("The season is created with conversation cards from the framework. Adjust them below.")
+            )
             return redirect("development:hr-season", season_id=season.pk)
     items = LusSeason.objects.filter(organisation=organisation).select_related("framework").order_by("-starts_on")
-    return render(request, "development/hr_seasons.html", {"seasons": items, "form": form, "css": CSS, "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("LUS seasons")))})
+    return render(
+        request,
+        "development/hr_seasons.html",
+        {
+            "seasons": items,
+            "form": form,
+            "css": CSS,
+            "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("LUS seasons"))),
+        },
+    )
 
 
 @policy.org_admin_required
 def season_page(request: HttpRequest, season_id: int) -> HttpResponse:
-    season = get_object_or_404(LusSeason.objects.select_related("framework"), pk=season_id, organisation=policy.organisation_of(request.user))
+    season = get_object_or_404(
+        LusSeason.objects.select_related("framework"), pk=season_id, organisation=policy.organisation_of(request.user)
+    )
     card_id = _int(request.POST.get("card")) if request.method == "POST" else None
     card = get_object_or_404(ConversationCard, pk=card_id, season=season) if card_id else None
     form = forms.CardForm(request.POST or None)
@@ -177,7 +234,12 @@ def season_page(request: HttpRequest, season_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 lus_services.card_save(
-                    actor=request.user, season=season, card=card, theme=form.cleaned_data["theme"], questions=form.cleaned_data["questions"].splitlines(), mandatory=form.cleaned_data["mandatory"]
+                    actor=request.user,
+                    season=season,
+                    card=card,
+                    theme=form.cleaned_data["theme"],
+                    questions=form.cleaned_data["questions"].splitlines(),
+                    mandatory=form.cleaned_data["mandatory"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -185,7 +247,13 @@ def season_page(request: HttpRequest, season_id: int) -> HttpResponse:
                 messages.success(request, _("The card is saved."))
                 return redirect("development:hr-season", season_id=season.pk)
     cards: list[tuple[ConversationCard, Any]] = [
-        (c, forms.CardForm(initial={"theme": c.theme, "questions": "\n".join(c.questions), "mandatory": c.mandatory}, auto_id=f"c{c.pk}_%s"))
+        (
+            c,
+            forms.CardForm(
+                initial={"theme": c.theme, "questions": "\n".join(c.questions), "mandatory": c.mandatory},
+                auto_id=f"c{c.pk}_%s",
+            ),
+        )
         for c in season.cards.all()
     ]
     return render(
@@ -197,6 +265,10 @@ def season_page(request: HttpRequest, season_id: int) -> HttpResponse:
             "form": form if card is None else forms.CardForm(),
             "edit_errors": form.errors if card is not None else None,
             "css": CSS,
-            "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (reverse("development:hr-seasons"), _("LUS seasons")), (None, season.name)),
+            "crumbs": _crumbs(
+                (reverse("development:hr"), _("HR overview")),
+                (reverse("development:hr-seasons"), _("LUS seasons")),
+                (None, season.name),
+            ),
         },
     )

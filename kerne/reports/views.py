@@ -76,7 +76,9 @@ def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
     report = load_personal_report(subject)
     services.report_view_record(actor=request.user, subject=subject, kind="html", reason=reason)
     focus_points = focus.for_viewer(report, request.user)
-    return render(request, "reports/personal.html", {**personal_context(report), "reason": reason, "focus_points": focus_points})
+    return render(
+        request, "reports/personal.html", {**personal_context(report), "reason": reason, "focus_points": focus_points}
+    )
 
 
 @login_required

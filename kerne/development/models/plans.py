@@ -44,13 +44,17 @@ class Plan(models.Model):
     organisation = models.ForeignKey("organisation.Organisation", on_delete=models.CASCADE, related_name="+")
     leader = models.ForeignKey("organisation.Person", on_delete=models.PROTECT, related_name="development_plans")
     leader_name = models.CharField(max_length=200)
-    manager = models.ForeignKey("organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey(
+        "organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     manager_name = models.CharField(max_length=200, blank=True)
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     org_role_level = models.ForeignKey("organisation.OrgRoleLevel", on_delete=models.PROTECT, related_name="+")
     framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="+")
     framework_role_level = models.CharField(max_length=80, blank=True)
-    talk = models.ForeignKey("development.ReportTalk", null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
+    talk = models.ForeignKey(
+        "development.ReportTalk", null=True, blank=True, on_delete=models.SET_NULL, related_name="plans"
+    )
     lus = models.ForeignKey("development.Lus", null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)

@@ -14,8 +14,12 @@ class Summary(models.Model):
     writes a new version (the old stays, with its confirmations) and asks both again.
     """
 
-    talk = models.ForeignKey("development.ReportTalk", null=True, blank=True, on_delete=models.CASCADE, related_name="summaries")
-    lus = models.ForeignKey("development.Lus", null=True, blank=True, on_delete=models.CASCADE, related_name="summaries")
+    talk = models.ForeignKey(
+        "development.ReportTalk", null=True, blank=True, on_delete=models.CASCADE, related_name="summaries"
+    )
+    lus = models.ForeignKey(
+        "development.Lus", null=True, blank=True, on_delete=models.CASCADE, related_name="summaries"
+    )
     version = models.PositiveSmallIntegerField(default=1)
     current = models.BooleanField(default=True)
     text = models.TextField(blank=True)
@@ -34,8 +38,12 @@ class Summary(models.Model):
                 condition=(Q(talk__isnull=False) & Q(lus__isnull=True)) | (Q(talk__isnull=True) & Q(lus__isnull=False)),
                 name="summary_talk_or_lus",
             ),
-            models.UniqueConstraint(fields=["talk", "version"], condition=Q(talk__isnull=False), name="summary_talk_version"),
-            models.UniqueConstraint(fields=["lus", "version"], condition=Q(lus__isnull=False), name="summary_lus_version"),
+            models.UniqueConstraint(
+                fields=["talk", "version"], condition=Q(talk__isnull=False), name="summary_talk_version"
+            ),
+            models.UniqueConstraint(
+                fields=["lus", "version"], condition=Q(lus__isnull=False), name="summary_lus_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -54,14 +62,18 @@ class PrivateNote(models.Model):
     """A party's own preparation. Only its author ever reads it: not the other party, not HR, not an administrator."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    talk = models.ForeignKey("development.ReportTalk", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    talk = models.ForeignKey(
+        "development.ReportTalk", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     lus = models.ForeignKey("development.Lus", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["author", "talk"], condition=Q(talk__isnull=False), name="note_one_per_talk"),
+            models.UniqueConstraint(
+                fields=["author", "talk"], condition=Q(talk__isnull=False), name="note_one_per_talk"
+            ),
             models.UniqueConstraint(fields=["author", "lus"], condition=Q(lus__isnull=False), name="note_one_per_lus"),
         ]
 

@@ -24,9 +24,7 @@ class OrganisationSettings(models.Model):
     organisation = models.OneToOneField(
         "organisation.Organisation", on_delete=models.CASCADE, related_name="development_settings"
     )
-    hr_access = models.CharField(
-        _("what HR sees"), max_length=10, choices=HrAccess.choices, default=HrAccess.STATUS
-    )
+    hr_access = models.CharField(_("what HR sees"), max_length=10, choices=HrAccess.choices, default=HrAccess.STATUS)
     # Levels above the own leader who read agreed summaries and plans (0: nobody above).
     line_levels = models.PositiveSmallIntegerField(
         _("levels above the own leader who read summaries and plans"),

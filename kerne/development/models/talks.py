@@ -28,7 +28,9 @@ class Meeting(models.Model):
     organisation = models.ForeignKey("organisation.Organisation", on_delete=models.CASCADE, related_name="+")
     leader = models.ForeignKey("organisation.Person", on_delete=models.PROTECT, related_name="+")
     leader_name = models.CharField(max_length=200)
-    manager = models.ForeignKey("organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey(
+        "organisation.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     manager_name = models.CharField(max_length=200, blank=True)
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     org_role_level = models.ForeignKey("organisation.OrgRoleLevel", on_delete=models.PROTECT, related_name="+")

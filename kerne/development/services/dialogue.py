@@ -33,9 +33,17 @@ def dialogue_save(*, actor: Any, subject: Subject, fmt: str, held_on: dt.date | 
         raise ValidationError(_("The meeting cannot be recorded as held on a day still to come."))
     dialogue, _created = TeamDialogue.objects.update_or_create(
         subject=subject,
-        defaults={"organisation_id": subject.round.organisation_id, "leader_id": subject.person_id, "format": fmt, "held_on": held_on, "created_by": actor},
+        defaults={
+            "organisation_id": subject.round.organisation_id,
+            "leader_id": subject.person_id,
+            "format": fmt,
+            "held_on": held_on,
+            "created_by": actor,
+        },
     )
-    audit_record(actor=actor, action="development.dialogue_saved", obj=dialogue, organisation=subject.round.organisation)
+    audit_record(
+        actor=actor, action="development.dialogue_saved", obj=dialogue, organisation=subject.round.organisation
+    )
     return dialogue
 
 
@@ -55,7 +63,12 @@ def focus_point_add(*, actor: Any, dialogue: TeamDialogue, text: str) -> FocusPo
 
 def focus_point_delete(*, actor: Any, point: FocusPoint) -> None:
     _leader(actor, point.dialogue.subject)
-    audit_record(actor=actor, action="development.focus_point_deleted", obj=point.dialogue, organisation=point.dialogue.organisation)
+    audit_record(
+        actor=actor,
+        action="development.focus_point_deleted",
+        obj=point.dialogue,
+        organisation=point.dialogue.organisation,
+    )
     point.delete()
 
 
@@ -66,5 +79,10 @@ def focus_point_link(*, actor: Any, point: FocusPoint, item: PlanItem | None) ->
         raise ValidationError(_("Choose an item of your current development plan."))
     point.plan_item = item
     point.save(update_fields=["plan_item"])
-    audit_record(actor=actor, action="development.focus_point_linked", obj=point.dialogue, organisation=point.dialogue.organisation)
+    audit_record(
+        actor=actor,
+        action="development.focus_point_linked",
+        obj=point.dialogue,
+        organisation=point.dialogue.organisation,
+    )
     return point

@@ -56,7 +56,12 @@ def season_create(
     if framework.organisation_id not in (None, organisation.pk):
         raise ValidationError(_("Choose one of the organisation's frameworks."))
     season = LusSeason.objects.create(
-        organisation=organisation, name=name, framework=framework, starts_on=starts_on, ends_on=ends_on, created_by=actor
+        organisation=organisation,
+        name=name,
+        framework=framework,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
     )
     ConversationCard.objects.bulk_create(
         ConversationCard(
@@ -98,13 +103,25 @@ def card_save(
         raise PermissionDenied
     card.theme, card.questions, card.mandatory = theme[:200], kept, mandatory
     card.save()
-    audit_record(actor=actor, action="development.lus_card_saved", obj=season, organisation=season.organisation, label=theme[:200])
+    audit_record(
+        actor=actor,
+        action="development.lus_card_saved",
+        obj=season,
+        organisation=season.organisation,
+        label=theme[:200],
+    )
     return card
 
 
 def card_delete(*, actor: Any, card: ConversationCard) -> None:
     _hr(actor, card.season.organisation)
-    audit_record(actor=actor, action="development.lus_card_deleted", obj=card.season, organisation=card.season.organisation, label=card.theme)
+    audit_record(
+        actor=actor,
+        action="development.lus_card_deleted",
+        obj=card.season,
+        organisation=card.season.organisation,
+        label=card.theme,
+    )
     card.delete()
 
 
@@ -183,7 +200,17 @@ def lus_book(*, actor: Any, lus: Lus, starts_at: dt.datetime | None, minutes: in
     lus.due_on = timezone.localdate(starts_at)
     lus.ics_sequence += 1
     lus.reminded_before_on = lus.reminded_due_on = None
-    lus.save(update_fields=["starts_at", "duration_minutes", "location", "due_on", "ics_sequence", "reminded_before_on", "reminded_due_on"])
+    lus.save(
+        update_fields=[
+            "starts_at",
+            "duration_minutes",
+            "location",
+            "due_on",
+            "ics_sequence",
+            "reminded_before_on",
+            "reminded_due_on",
+        ]
+    )
     audit_record(actor=actor, action="development.lus_booked", obj=lus, organisation=lus.organisation)
     lus_id = lus.pk
     notify.after_commit(lambda: notify.send([_load(lus_id)], notify.BOOKED))
@@ -210,7 +237,9 @@ def lus_seesaw_set(*, actor: Any, lus: Lus, situation: dict[str, Any], time: dic
     if access.party_of(actor, lus) != access.LEADER:
         raise PermissionDenied(_("Only the leader marks their own seesaw."))
     areas = list(
-        Node.objects.filter(framework=lus.season.framework, depth=0, general=False).order_by("position").values_list("key", flat=True)
+        Node.objects.filter(framework=lus.season.framework, depth=0, general=False)
+        .order_by("position")
+        .values_list("key", flat=True)
     )
     if lus.season.framework.picture != "seesaw" or not areas:
         raise ValidationError(_("This framework has no seesaw."))

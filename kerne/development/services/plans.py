@@ -67,7 +67,12 @@ def plan_start(*, actor: Any, talk: ReportTalk | None = None, lus: Lus | None = 
     existing = meeting.plans.exclude(status=PlanStatus.CLOSED).first()
     if existing is not None:
         return existing
-    previous = Plan.objects.filter(leader_id=meeting.leader_id).exclude(status=PlanStatus.CLOSED).order_by("-created_at").first()
+    previous = (
+        Plan.objects.filter(leader_id=meeting.leader_id)
+        .exclude(status=PlanStatus.CLOSED)
+        .order_by("-created_at")
+        .first()
+    )
     if previous is not None and previous.status == PlanStatus.DRAFT and not previous.versions.exists():
         if talk is not None and previous.talk_id is None:
             previous.talk = talk
@@ -200,7 +205,11 @@ def _changed(actor: Any, plan: Plan, party: str) -> None:
     other = plan.manager if party == access.LEADER else plan.leader
     plan_id = plan.pk
     notify.after_commit(
-        lambda: notify.send([Plan.objects.select_related("leader", "manager", "organisation").get(pk=plan_id)], notify.CONFIRM, only=other)
+        lambda: notify.send(
+            [Plan.objects.select_related("leader", "manager", "organisation").get(pk=plan_id)],
+            notify.CONFIRM,
+            only=other,
+        )
     )
 
 
@@ -210,7 +219,9 @@ def plan_item_save(*, actor: Any, plan: Plan, data: ItemData, item: PlanItem | N
     fields = item_check(plan, data)
     if item is None:
         if plan.items.count() >= MAX_ITEMS:
-            raise ValidationError(_("A plan has at most %(max)s items: keep it to what matters most.") % {"max": MAX_ITEMS})
+            raise ValidationError(
+                _("A plan has at most %(max)s items: keep it to what matters most.") % {"max": MAX_ITEMS}
+            )
         item = PlanItem(plan=plan, position=plan.items.count())
     elif item.plan_id != plan.pk:
         raise PermissionDenied
@@ -221,7 +232,13 @@ def plan_item_save(*, actor: Any, plan: Plan, data: ItemData, item: PlanItem | N
         setattr(item, name, value)
     item.save()
     _changed(actor, plan, party)
-    audit_record(actor=actor, action="development.plan_item_saved", obj=plan, organisation=plan.organisation, data={"item": item.pk, "version": plan.version})
+    audit_record(
+        actor=actor,
+        action="development.plan_item_saved",
+        obj=plan,
+        organisation=plan.organisation,
+        data={"item": item.pk, "version": plan.version},
+    )
     return item
 
 
@@ -232,7 +249,13 @@ def plan_item_delete(*, actor: Any, item: PlanItem) -> None:
     item_id = item.pk
     item.delete()
     _changed(actor, plan, party)
-    audit_record(actor=actor, action="development.plan_item_deleted", obj=plan, organisation=plan.organisation, data={"item": item_id, "version": plan.version})
+    audit_record(
+        actor=actor,
+        action="development.plan_item_deleted",
+        obj=plan,
+        organisation=plan.organisation,
+        data={"item": item_id, "version": plan.version},
+    )
 
 
 @transaction.atomic
@@ -247,7 +270,13 @@ def plan_item_status_set(*, actor: Any, item: PlanItem, status: str) -> PlanItem
     if item.status != status:
         item.status = status
         item.save(update_fields=["status", "updated_at"])
-        audit_record(actor=actor, action="development.plan_item_status_set", obj=plan, organisation=plan.organisation, data={"item": item.pk, "status": status})
+        audit_record(
+            actor=actor,
+            action="development.plan_item_status_set",
+            obj=plan,
+            organisation=plan.organisation,
+            data={"item": item.pk, "status": status},
+        )
     return item
 
 
@@ -286,7 +315,8 @@ def plan_confirm(*, actor: Any, plan: Plan, months: Sequence[int] | None = None)
     if plan.agreed:
         plan.status = PlanStatus.AGREED
         plan.agreed_on = timezone.localdate()
-        assert plan.leader_confirmed_at is not None and plan.manager_confirmed_at is not None
+        assert plan.leader_confirmed_at is not None
+        assert plan.manager_confirmed_at is not None
         PlanVersion.objects.create(
             plan=plan,
             number=plan.version,
@@ -322,5 +352,11 @@ def status_talk_record(*, actor: Any, status_talk: StatusTalk, held_on: dt.date 
         raise ValidationError(_("A status talk cannot be recorded before it has been held."))
     status_talk.held_on, status_talk.note = held_on, note.strip()[:5000]
     status_talk.save(update_fields=["held_on", "note"])
-    audit_record(actor=actor, action="development.status_talk_recorded", obj=plan, organisation=plan.organisation, data={"number": status_talk.number})
+    audit_record(
+        actor=actor,
+        action="development.status_talk_recorded",
+        obj=plan,
+        organisation=plan.organisation,
+        data={"number": status_talk.number},
+    )
     return status_talk

@@ -84,7 +84,7 @@ def reminders_send(kind: str, ids: list[int], what: str, today: dt.date) -> Deli
 
 
 def _still_due(meeting: Any, what: str, today: dt.date) -> bool:
-    return type(meeting).objects.filter(pk=meeting.pk).filter(due_filter(what, today)).exists()
+    return bool(type(meeting).objects.filter(pk=meeting.pk).filter(due_filter(what, today)).exists())
 
 
 def hr_list_update(today: dt.date) -> int:

@@ -37,7 +37,13 @@ def round_talk_days_set(*, actor: Any, round_: Round, days: int) -> RoundTalkSet
             _("Choose between %(low)s and %(high)s days.") % {"low": MIN_TALK_DAYS, "high": MAX_TALK_DAYS}
         )
     settings, _created = RoundTalkSettings.objects.update_or_create(round=round_, defaults={"due_days": days})
-    audit_record(actor=actor, action="development.talk_days_set", obj=round_, organisation=round_.organisation, data={"days": days})
+    audit_record(
+        actor=actor,
+        action="development.talk_days_set",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"days": days},
+    )
     return settings
 
 
@@ -101,7 +107,9 @@ def _check_booking(starts_at: dt.datetime | None, minutes: int, location: str) -
 
 
 @transaction.atomic
-def talk_book(*, actor: Any, talk: ReportTalk, starts_at: dt.datetime | None, minutes: int = 60, location: str = "") -> ReportTalk:
+def talk_book(
+    *, actor: Any, talk: ReportTalk, starts_at: dt.datetime | None, minutes: int = 60, location: str = ""
+) -> ReportTalk:
     """Book (or move) the time of the talk; both get an updated calendar entry."""
     if access.party_of(actor, talk) is None:
         raise PermissionDenied(_("Only the leader and the own leader can do this."))
@@ -115,7 +123,13 @@ def talk_book(*, actor: Any, talk: ReportTalk, starts_at: dt.datetime | None, mi
     talk.status = TalkStatus.SCHEDULED
     talk.ics_sequence += 1
     talk.save(update_fields=["starts_at", "duration_minutes", "location", "status", "ics_sequence"])
-    audit_record(actor=actor, action="development.talk_booked", obj=talk, organisation=talk.organisation, data={"starts_at": starts_at.isoformat()})
+    audit_record(
+        actor=actor,
+        action="development.talk_booked",
+        obj=talk,
+        organisation=talk.organisation,
+        data={"starts_at": starts_at.isoformat()},
+    )
     talk_id = talk.pk
     notify.after_commit(lambda: notify.send([_load(talk_id)], notify.BOOKED))
     return talk
@@ -135,7 +149,13 @@ def talk_cancel(*, actor: Any, talk: ReportTalk, reason: str) -> ReportTalk:
     talk.status = TalkStatus.CANCELLED
     talk.ics_sequence += 1
     talk.save(update_fields=["status", "ics_sequence"])
-    audit_record(actor=actor, action="development.talk_cancelled", obj=talk, organisation=talk.organisation, data={"reason": reason[:300]})
+    audit_record(
+        actor=actor,
+        action="development.talk_cancelled",
+        obj=talk,
+        organisation=talk.organisation,
+        data={"reason": reason[:300]},
+    )
     talk_id = talk.pk
     notify.after_commit(lambda: notify.send([_load(talk_id)], notify.CANCELLED))
     return talk

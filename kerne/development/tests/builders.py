@@ -14,7 +14,6 @@ from kerne.accounts.models import User
 from kerne.development.models import ReportTalk
 from kerne.evaluations.models import Round
 from kerne.evaluations.tests.builders import Org, build_org
-from kerne.reports.tests.builders import closed_round
 
 
 @dataclass
@@ -38,6 +37,23 @@ class World:
             "other_leader": self.other_leader,
             "employee": self.employee,
         }
+
+
+def closed_round(org: Org, capture: Any, *, seed: int = 7, **overrides: Any) -> Round:
+    """Prepare, open, answer (everyone), close and release a round; the release creates the talks."""
+    from kerne.evaluations import closing, services
+    from kerne.evaluations.simulate import simulate_answers
+    from kerne.evaluations.tests.builders import prepared_round
+
+    round_ = prepared_round(org, **overrides)
+    with capture(execute=True):
+        services.round_open(round_=round_, actor=org.hr)
+    simulate_answers(round_, seed=seed, answer_rate=1.0)
+    closing.round_close(round_=round_, actor=org.hr)
+    with capture(execute=True):
+        closing.round_publish(round_=round_, actor=org.hr)
+    round_.refresh_from_db()
+    return round_
 
 
 def build_world(capture: Any, *, slug: str = "udvikling", **round_options: Any) -> World:

@@ -37,7 +37,14 @@ def _agreed(world):
 
 
 def test_relation_for_every_role(world):
-    expected = {"leader": "leader", "manager": "manager", "line": None, "hr": "hr", "other_leader": None, "employee": None}
+    expected = {
+        "leader": "leader",
+        "manager": "manager",
+        "line": None,
+        "hr": "hr",
+        "other_leader": None,
+        "employee": None,
+    }
     assert {role: access.relation(user, world.talk) for role, user in world.users().items()} == expected
     OrganisationSettings.objects.create(organisation=world.org.organisation, line_levels=1)
     assert access.relation(world.line, world.talk) == "line"
@@ -77,7 +84,8 @@ def test_private_notes_only_ever_reach_their_author(world, client):
     world.hr.save()
     client.force_login(world.hr)
     page = client.get(url).content.decode()
-    assert "hemmelige" not in page and "Chefens egne" not in page
+    assert "hemmelige" not in page
+    assert "Chefens egne" not in page
     for path in (reverse("development:talk-pdf", args=[world.talk.pk]),):
         pdf = client.get(path)
         assert pdf.status_code == 200
@@ -89,7 +97,10 @@ def test_settings_open_the_text_to_hr_and_the_line(world, client):
     OrganisationSettings.objects.create(organisation=world.org.organisation, hr_access=HrAccess.TEXT, line_levels=1)
     for user in (world.hr, world.line):
         client.force_login(user)
-        assert "Vi aftalte at arbejde med feedback." in client.get(reverse("development:talk", args=[world.talk.pk])).content.decode()
+        assert (
+            "Vi aftalte at arbejde med feedback."
+            in client.get(reverse("development:talk", args=[world.talk.pk])).content.decode()
+        )
         assert "Ugentlig feedback i teamet" in client.get(reverse("development:plan", args=[plan.pk])).content.decode()
     for user in (world.other_leader, world.employee):
         client.force_login(user)
@@ -130,7 +141,9 @@ def test_denied_writes_change_nothing(world, client, role):
     plan = _agreed(world)
     user = world.users()[role]
     client.force_login(user)
-    summaries = list(Summary.objects.values_list("pk", "version", "text", "leader_confirmed_at", "manager_confirmed_at"))
+    summaries = list(
+        Summary.objects.values_list("pk", "version", "text", "leader_confirmed_at", "manager_confirmed_at")
+    )
     notes = list(PrivateNote.objects.values_list("pk", "author_id", "text"))
     items = list(PlanItem.objects.values_list("pk", "goal", "status"))
     plan_state = (plan.version, plan.status)
@@ -138,12 +151,19 @@ def test_denied_writes_change_nothing(world, client, role):
         client.post(reverse("development:talk-summary", args=[world.talk.pk]), {"text": "Overskrevet", "save": "1"}),
         client.post(reverse("development:talk-note", args=[world.talk.pk]), {"text": "Indbrud"}),
         client.post(reverse("development:plan-confirm", args=[plan.pk])),
-        client.post(reverse("development:plan-item-new", args=[plan.pk]), {"target_kind": "own", "own_title": "x", "goal": "x"}),
-        client.post(reverse("development:talk-book", args=[world.talk.pk]), {"starts_at": "2030-01-01T10:00", "minutes": "60"}),
+        client.post(
+            reverse("development:plan-item-new", args=[plan.pk]), {"target_kind": "own", "own_title": "x", "goal": "x"}
+        ),
+        client.post(
+            reverse("development:talk-book", args=[world.talk.pk]), {"starts_at": "2030-01-01T10:00", "minutes": "60"}
+        ),
     ]
     assert [r.status_code for r in responses] == [403] * 5
     plan.refresh_from_db()
-    assert list(Summary.objects.values_list("pk", "version", "text", "leader_confirmed_at", "manager_confirmed_at")) == summaries
+    assert (
+        list(Summary.objects.values_list("pk", "version", "text", "leader_confirmed_at", "manager_confirmed_at"))
+        == summaries
+    )
     assert list(PrivateNote.objects.values_list("pk", "author_id", "text")) == notes
     assert list(PlanItem.objects.values_list("pk", "goal", "status")) == items
     assert (plan.version, plan.status) == plan_state

@@ -34,7 +34,12 @@ def full(world):
     plans.plan_item_save(
         actor=world.leader,
         plan=plan,
-        data=plans.ItemData(target_kind="statements", statement_keys=[statement.key], goal="Mere feedback", actions=[{"kind": "mentoring", "text": "Mentor"}]),
+        data=plans.ItemData(
+            target_kind="statements",
+            statement_keys=[statement.key],
+            goal="Mere feedback",
+            actions=[{"kind": "mentoring", "text": "Mentor"}],
+        ),
     )
     return world, season, lus, plan
 
@@ -60,10 +65,13 @@ def test_pages_open_for_the_parties(full, client):
     assert client.get(reverse("development:dialogue", args=[world.talk.subject_id]) + "?format=long").status_code == 200
     client.force_login(world.manager)
     assert client.get(reverse("development:dialogue", args=[world.talk.subject_id])).status_code == 403
-    assert client.get(reverse("development:lus-convene", args=[season.pk, world.org.people["l2"].pk])).status_code == 200
+    assert (
+        client.get(reverse("development:lus-convene", args=[season.pk, world.org.people["l2"].pk])).status_code == 200
+    )
     for url in (reverse("development:talk-pdf", args=[world.talk.pk]), reverse("development:plan-pdf", args=[plan.pk])):
         response = client.get(url)
-        assert response.status_code == 200 and response.content.startswith(b"%PDF"), url
+        assert response.status_code == 200, url
+        assert response.content.startswith(b"%PDF"), url
 
 
 def test_hr_pages(full, client):
@@ -119,7 +127,8 @@ def test_a_bad_plan_item_is_refused_with_the_field_named(full, client):
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Vælg mindst ét udsagn." in body and "Beskriv hver handling med få ord." in body
+    assert "Vælg mindst ét udsagn." in body
+    assert "Beskriv hver handling med få ord." in body
     assert "Et mål jeg skrev" in body
     assert list(PlanItem.objects.values_list("pk", "goal")) == before
 
@@ -128,10 +137,13 @@ def test_a_bad_booking_is_refused_and_changes_nothing(full, client):
     world, *_ = full
     client.force_login(world.manager)
     talk = ReportTalk.objects.get(pk=world.talk.pk)
-    response = client.post(reverse("development:talk-book", args=[talk.pk]), {"starts_at": "i morgen", "minutes": "60"}, follow=True)
+    response = client.post(
+        reverse("development:talk-book", args=[talk.pk]), {"starts_at": "i morgen", "minutes": "60"}, follow=True
+    )
     assert "Dato og klokkeslæt: Indtast gyldig dato/tid." in response.content.decode()
     talk.refresh_from_db()
-    assert talk.starts_at is None and talk.ics_sequence == 0
+    assert talk.starts_at is None
+    assert talk.ics_sequence == 0
 
 
 def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries, django_capture_on_commit_callbacks):
@@ -142,7 +154,8 @@ def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries, d
         lus_services.lus_convene(actor=world.manager, season=season, leader=person)
     with django_assert_num_queries(7):
         result = selectors.my_development(world.manager)
-    assert len(result.led_talks) == 2 and len(result.led_lus) == 2
+    assert len(result.led_talks) == 2
+    assert len(result.led_lus) == 2
     with django_assert_num_queries(7):
         due = selectors.due_for(world.manager)
     assert len(due) >= 3

@@ -12,9 +12,9 @@ from django.utils import timezone
 from kerne.development.models import ReportTalk, RoundTalkSettings, TalkStatus
 from kerne.development.services import reminders, talks
 from kerne.development.tasks import tick
+from kerne.development.tests.builders import closed_round
 from kerne.evaluations.models import Subject
 from kerne.evaluations.tests.builders import build_org
-from kerne.reports.tests.builders import closed_round
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,9 @@ def test_the_round_chooses_the_number_of_days(django_capture_on_commit_callbacks
     }
 
 
-def test_booking_sends_an_updated_invitation_with_a_higher_sequence(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_booking_sends_an_updated_invitation_with_a_higher_sequence(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     starts = timezone.make_aware(dt.datetime.combine(world.talk.due_on - dt.timedelta(days=2), dt.time(9, 30)))
     with django_capture_on_commit_callbacks(execute=True):
         talks.talk_book(actor=world.manager, talk=world.talk, starts_at=starts, minutes=60, location="Mødelokale 3")
@@ -110,7 +112,8 @@ def test_reminders_three_days_before_and_on_the_due_date_once_each(world, mailou
     assert tick(due - dt.timedelta(days=1)) == {"listed": 0, "reminders": 0}
     mailoutbox.clear()
     assert tick(due) == {"listed": 0, "reminders": 1}
-    assert len(mailoutbox) == 2 and all(m.subject.startswith("I dag: Rapportsamtale") for m in mailoutbox)
+    assert len(mailoutbox) == 2
+    assert all(m.subject.startswith("I dag: Rapportsamtale") for m in mailoutbox)
     world.talk.refresh_from_db()
     assert world.talk.reminded_before_on == due - dt.timedelta(days=3)
     assert world.talk.reminded_due_on == due

@@ -17,20 +17,27 @@ pytestmark = pytest.mark.django_db
 
 def own_item(goal="Ugentlig feedback", **extra):
     return plans.ItemData(
-        target_kind="own", own_title="Feedback", goal=goal, actions=[{"kind": "reading", "text": "Læs om feedback"}], **extra
+        target_kind="own",
+        own_title="Feedback",
+        goal=goal,
+        actions=[{"kind": "reading", "text": "Læs om feedback"}],
+        **extra,
     )
 
 
 def test_summary_edits_in_place_until_someone_confirms(world):
     first = records.summary_save(actor=world.leader, talk=world.talk, text="Udkast")
     second = records.summary_save(actor=world.manager, talk=world.talk, text="Udkast, rettet")
-    assert first.pk == second.pk and second.version == 1
+    assert first.pk == second.pk
+    assert second.version == 1
     world.talk.refresh_from_db()
     assert world.talk.status == TalkStatus.HELD
     assert world.talk.held_on == timezone.localdate()
 
 
-def test_a_change_after_agreement_makes_a_new_version_and_asks_both_again(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_change_after_agreement_makes_a_new_version_and_asks_both_again(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     records.summary_save(actor=world.leader, talk=world.talk, text="Vi aftalte A.")
     records.summary_confirm(actor=world.leader, talk=world.talk)
     agreed = records.summary_confirm(actor=world.manager, talk=world.talk)
@@ -40,9 +47,12 @@ def test_a_change_after_agreement_makes_a_new_version_and_asks_both_again(world,
     with django_capture_on_commit_callbacks(execute=True):
         changed = records.summary_save(actor=world.leader, talk=world.talk, text="Vi aftalte A og B.")
     assert changed.version == 2
-    assert changed.leader_confirmed_at is None and changed.manager_confirmed_at is None
+    assert changed.leader_confirmed_at is None
+    assert changed.manager_confirmed_at is None
     old = Summary.objects.get(talk=world.talk, version=1)
-    assert old.text == "Vi aftalte A." and old.agreed and not old.current
+    assert old.text == "Vi aftalte A."
+    assert old.agreed
+    assert not old.current
     world.talk.refresh_from_db()
     assert world.talk.status == TalkStatus.HELD
     assert [m.to for m in mailoutbox] == [["chef@udvikling.dk"]]
@@ -58,7 +68,9 @@ def test_an_empty_summary_is_refused_and_nothing_is_written(world):
         records.summary_confirm(actor=world.leader, talk=world.talk)
 
 
-def test_plan_agreement_versions_and_status_talks_at_four_and_eight_months(world, mailoutbox, django_capture_on_commit_callbacks):
+def test_plan_agreement_versions_and_status_talks_at_four_and_eight_months(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     plan = plans.plan_start(actor=world.manager, talk=world.talk)
     assert plan.framework.slug == "holstebro-social-og-sundhed"
     assert plan.framework_role_level == "leder-af-medarbejdere"
@@ -67,10 +79,15 @@ def test_plan_agreement_versions_and_status_talks_at_four_and_eight_months(world
     assert plan.status == PlanStatus.DRAFT
     plan = plans.plan_confirm(actor=world.manager, plan=plan)
     today = timezone.localdate()
-    assert plan.status == PlanStatus.AGREED and plan.agreed_on == today
-    assert list(plan.status_talks.values_list("number", "due_on")) == [(1, add_months(today, 4)), (2, add_months(today, 8))]
+    assert plan.status == PlanStatus.AGREED
+    assert plan.agreed_on == today
+    assert list(plan.status_talks.values_list("number", "due_on")) == [
+        (1, add_months(today, 4)),
+        (2, add_months(today, 8)),
+    ]
     version = PlanVersion.objects.get(plan=plan)
-    assert version.number == 1 and version.items[0]["goal"] == "Ugentlig feedback"
+    assert version.number == 1
+    assert version.items[0]["goal"] == "Ugentlig feedback"
     item.refresh_from_db()
     assert item.status == ItemStatus.AGREED
     # Follow-up is not a change: no new version.
@@ -79,9 +96,16 @@ def test_plan_agreement_versions_and_status_talks_at_four_and_eight_months(world
     assert (plan.version, plan.status) == (1, PlanStatus.AGREED)
     # A change of content is: version 2, both asked again, version 1 kept as agreed.
     with django_capture_on_commit_callbacks(execute=True):
-        plans.plan_item_save(actor=world.manager, plan=plan, item=item, data=own_item("Feedback hver uge, også til mig"))
+        plans.plan_item_save(
+            actor=world.manager, plan=plan, item=item, data=own_item("Feedback hver uge, også til mig")
+        )
     plan.refresh_from_db()
-    assert (plan.version, plan.status, plan.leader_confirmed_at, plan.manager_confirmed_at) == (2, PlanStatus.DRAFT, None, None)
+    assert (plan.version, plan.status, plan.leader_confirmed_at, plan.manager_confirmed_at) == (
+        2,
+        PlanStatus.DRAFT,
+        None,
+        None,
+    )
     assert [m.to for m in mailoutbox] == [["l1@udvikling.dk"]]
     assert PlanVersion.objects.get(plan=plan, number=1).items[0]["goal"] == "Ugentlig feedback"
     plans.plan_confirm(actor=world.leader, plan=plan)
@@ -103,14 +127,24 @@ def test_statement_items_must_be_at_the_leaders_level(world):
         plans.plan_item_save(
             actor=world.leader,
             plan=plan,
-            data=plans.ItemData(target_kind="statements", statement_keys=[chef_only.key], goal="x", actions=[{"kind": "course", "text": "kursus"}]),
+            data=plans.ItemData(
+                target_kind="statements",
+                statement_keys=[chef_only.key],
+                goal="x",
+                actions=[{"kind": "course", "text": "kursus"}],
+            ),
         )
     assert error.value.message_dict == {"statement_keys": ["Vælg udsagn for lederens eget niveau."]}
     assert not plan.items.exists()
     item = plans.plan_item_save(
         actor=world.leader,
         plan=plan,
-        data=plans.ItemData(target_kind="statements", statement_keys=[own_level.key], goal="x", actions=[{"kind": "course", "text": "kursus"}]),
+        data=plans.ItemData(
+            target_kind="statements",
+            statement_keys=[own_level.key],
+            goal="x",
+            actions=[{"kind": "course", "text": "kursus"}],
+        ),
     )
     assert item.statement_keys == [own_level.key]
 
@@ -135,7 +169,8 @@ def test_a_new_plan_carries_open_items_forward(world):
     )
     lus = lus_services.lus_convene(actor=world.manager, season=season, leader=world.org.people["l1"])
     new = plans.plan_start(actor=world.manager, lus=lus)
-    assert new.pk != plan.pk and new.previous_id == plan.pk
+    assert new.pk != plan.pk
+    assert new.previous_id == plan.pk
     carried = list(new.items.all())
     assert [(i.goal, i.carried_from_id, i.status) for i in carried] == [("Stadig åben", open_item.pk, ItemStatus.DRAFT)]
     plan.refresh_from_db()

@@ -25,17 +25,29 @@ def two_rounds(django_capture_on_commit_callbacks):
     leader, manager = org.user_for("l1"), org.user_for("chef")
     plan = plans.plan_start(actor=manager, talk=talk)
     keys = list(
-        plan.framework.statements.filter(role_level__key="leder-af-medarbejdere").order_by("position").values_list("key", flat=True)[:2]
+        plan.framework.statements.filter(role_level__key="leder-af-medarbejdere")
+        .order_by("position")
+        .values_list("key", flat=True)[:2]
     )
     plans.plan_item_save(
         actor=leader,
         plan=plan,
-        data=plans.ItemData(target_kind="statements", statement_keys=keys, goal="Tydeligere retning", actions=[{"kind": "course", "text": "Lederkursus"}]),
+        data=plans.ItemData(
+            target_kind="statements",
+            statement_keys=keys,
+            goal="Tydeligere retning",
+            actions=[{"kind": "course", "text": "Lederkursus"}],
+        ),
     )
     plans.plan_item_save(
         actor=leader,
         plan=plan,
-        data=plans.ItemData(target_kind="own", own_title="Egen trivsel", goal="Mindre overarbejde", actions=[{"kind": "other", "text": "Faste fridage"}]),
+        data=plans.ItemData(
+            target_kind="own",
+            own_title="Egen trivsel",
+            goal="Mindre overarbejde",
+            actions=[{"kind": "other", "text": "Faste fridage"}],
+        ),
     )
     plans.plan_confirm(actor=leader, plan=plan)
     plans.plan_confirm(actor=manager, plan=plan)
@@ -45,7 +57,7 @@ def two_rounds(django_capture_on_commit_callbacks):
 
 
 def test_the_rows_are_the_reports_own_rows_for_the_plans_statements(two_rounds):
-    org, subject, keys = two_rounds
+    _org, subject, keys = two_rounds
     from kerne.development.selectors import focus_targets
 
     report = load_personal_report(subject)
@@ -63,10 +75,12 @@ def test_the_leader_sees_the_section_and_hr_does_not(two_rounds, client):
     url = reverse("reports:personal", args=[subject.pk])
     client.force_login(org.user_for("l1"))
     page = client.get(url).content.decode()
-    assert "Dine fokuspunkter" in page and "Tydeligere retning" in page
+    assert "Dine fokuspunkter" in page
+    assert "Tydeligere retning" in page
     assert "Ledelsesevaluering 2025" in page
     pdf = client.get(reverse("reports:personal-pdf", args=[subject.pk]))
     assert pdf.status_code == 200
     client.force_login(org.hr)  # HR sees the report, but not what the plan says (the default setting)
     page = client.get(url).content.decode()
-    assert "Dine fokuspunkter" not in page and "Tydeligere retning" not in page
+    assert "Dine fokuspunkter" not in page
+    assert "Tydeligere retning" not in page
