@@ -126,10 +126,11 @@ def _talk_response(request: HttpRequest, talk_id: int, typed: dict[str, str] | N
     if party:
         context["report"] = report_input.report_input(talk.subject)
         note = access.note_for(request.user, talk=talk)
-        context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""})
+        context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""}, auto_id="note_%s")
         context["note"] = note
         context["summary_form"] = forms.SummaryForm(
-            initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")}
+            initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")},
+            auto_id="summary_%s",
         )
         context["booking_form"] = forms.BookingForm(
             initial={"starts_at": talk.starts_at, "minutes": talk.duration_minutes, "location": talk.location}
@@ -138,7 +139,7 @@ def _talk_response(request: HttpRequest, talk_id: int, typed: dict[str, str] | N
             summary.leader_confirmed_at if party == access.LEADER else summary.manager_confirmed_at
         )
     if party == access.MANAGER or reason == access.HR:
-        context["cancel_form"] = forms.CancelForm()
+        context["cancel_form"] = forms.CancelForm(auto_id="cancel_%s")
     return render(request, "development/talk.html", context)
 
 
@@ -346,9 +347,10 @@ def _lus_response(request: HttpRequest, lus_id: int, typed: dict[str, str] | Non
         )
         context["last_plan"] = last_plan
         note = access.note_for(request.user, lus=lus)
-        context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""})
+        context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""}, auto_id="note_%s")
         context["summary_form"] = forms.SummaryForm(
-            initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")}
+            initial={"text": typed.get("text", "") if typed else (summary.text if summary else "")},
+            auto_id="summary_%s",
         )
         context["booking_form"] = forms.BookingForm(
             initial={"starts_at": lus.starts_at, "minutes": lus.duration_minutes, "location": lus.location}
