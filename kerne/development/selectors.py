@@ -392,7 +392,8 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
         round=chosen,
         seasons=seasons,
         season=season,
-        units=list(by_unit.values()),
+        # Units with nothing to count are left out: at four levels a large kommune has thousands.
+        units=[row for row in by_unit.values() if row.talks.total or row.lus.total],
         levels=[row for row in by_level.values() if row.talks.total or row.lus.total],
         total=total,
         listed=listed,
