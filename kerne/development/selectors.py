@@ -100,10 +100,27 @@ def open_season(user: Any, today: dt.date | None = None) -> LusSeason | None:
     )
 
 
+def leaders_reporting_to(scope: Any, person: Person) -> list[Person]:
+    """The leaders whose own leader `person` is (two indexed queries: their positions, then which of
+    them manage someone), in name order. Cheaper than filtering by every leader of the organisation."""
+    positions = list(
+        org_selectors.current_positions(scope).filter(manager_id=person.pk).select_related("person", "role_level")
+    )
+    ids = [p.person_id for p in positions]
+    managing = set(
+        org_selectors.current_positions(scope)
+        .filter(manager_id__in=ids)
+        .values_list("manager_id", flat=True)
+        .distinct()
+    )
+    chosen = [p.person for p in positions if p.role_level.is_leader or p.person_id in managing]
+    return sorted(chosen, key=lambda p: (p.name, p.pk))
+
+
 def my_development(user: Any) -> MyDevelopment:
     """The leader's page: own talks, LUS and plan; the talks, LUS and plans they hold as own leader.
 
-    Seven queries whatever the numbers.
+    Eight queries whatever the numbers.
     """
     person = policy.person_of(user)
     result = MyDevelopment(person=person)
@@ -135,9 +152,7 @@ def my_development(user: Any) -> MyDevelopment:
     result.season = open_season(user)
     if result.season is not None:
         convened = {x.leader_id for x in result.led_lus if x.season_id == result.season.pk}
-        reports = org_selectors.direct_reports(user, person).order_by("name")
-        leaders = org_selectors.leaders(user).values("pk")
-        result.to_convene = [p for p in reports.filter(pk__in=leaders) if p.pk not in convened]
+        result.to_convene = [p for p in leaders_reporting_to(user, person) if p.pk not in convened]
     return result
 
 
@@ -154,7 +169,7 @@ class DueItem:
 
 
 def due_for(user: Any) -> list[DueItem]:
-    """Talks to prepare, LUS to hold or attend, plans to confirm, plan items and status talks (seven queries)."""
+    """Talks to prepare, LUS to hold or attend, plans to confirm, plan items and status talks (nine queries)."""
     from django.urls import reverse
 
     person = policy.person_of(user)
@@ -243,13 +258,8 @@ def due_for(user: Any) -> list[DueItem]:
                     )
     season = open_season(user, today)
     if season is not None and season.starts_on <= today + dt.timedelta(days=30):
-        convened = Lus.objects.filter(season=season, manager=person).values("leader_id")
-        missing = (
-            org_selectors.direct_reports(user, person)
-            .filter(pk__in=org_selectors.leaders(user).values("pk"))
-            .exclude(pk__in=convened)
-            .count()
-        )
+        convened = set(Lus.objects.filter(season=season, manager=person).values_list("leader_id", flat=True))
+        missing = sum(1 for p in leaders_reporting_to(user, person) if p.pk not in convened)
         if missing:
             label = _("Convene the LUS of %(count)s of your leaders in “%(season)s”") % {
                 "count": missing,
@@ -357,12 +367,17 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
         if season
         else []
     )
+    # Plain tuples, not model instances: a large kommune has thousands of units.
     units = {
-        u.pk: u for u in Unit.objects.filter(organisation=organisation).only("id", "name", "path", "depth", "parent_id")
+        pk: (name, path, unit_depth)
+        for pk, name, path, unit_depth in Unit.objects.filter(organisation=organisation).values_list(
+            "id", "name", "path", "depth"
+        )
     }
     levels = list(OrgRoleLevel.objects.filter(organisation=organisation).order_by("-rank"))
-    shown = sorted((u for u in units.values() if u.depth <= depth), key=lambda u: u.path)
-    by_unit: dict[int, OverviewRow] = {u.pk: OverviewRow(u.pk, u.name, u.depth, Counts(), Counts()) for u in shown}
+    shown = sorted((pk for pk, (_n, _p, d) in units.items() if d <= depth), key=lambda pk: units[pk][1])
+    by_unit = {pk: OverviewRow(pk, units[pk][0], units[pk][2], Counts(), Counts()) for pk in shown}
+    ancestors: dict[int, list[int]] = {}
     by_level: dict[int, OverviewRow] = {lv.pk: OverviewRow(lv.pk, lv.name, 0, Counts(), Counts()) for lv in levels}
     total = OverviewRow(0, _("The whole organisation"), 0, Counts(), Counts())
     for rows, attribute in ((talk_rows, "talks"), (lus_rows, "lus")):
@@ -374,9 +389,12 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
                 getattr(level, attribute).add(counts)
             unit = units.get(row["unit_id"])
             if unit is not None:
-                for ancestor in (int(part) for part in unit.path.strip("/").split("/") if part):
-                    if ancestor in by_unit:
-                        getattr(by_unit[ancestor], attribute).add(counts)
+                if row["unit_id"] not in ancestors:
+                    ancestors[row["unit_id"]] = [
+                        int(part) for part in unit[1].strip("/").split("/") if part and int(part) in by_unit
+                    ]
+                for ancestor in ancestors[row["unit_id"]]:
+                    getattr(by_unit[ancestor], attribute).add(counts)
     listed = ReportTalk.objects.filter(
         organisation=organisation, status__in=OPEN_TALK, listed_for_hr_on__isnull=False
     ).count()
