@@ -142,3 +142,76 @@ def test_the_command_runs_the_clock(world, mailoutbox, capsys):
     call_command("development_tick", "--date", (world.talk.due_on + dt.timedelta(days=7)).isoformat())
     out = capsys.readouterr().out
     assert "3 forsinkede samtale(r) sat på HR's liste." in out
+
+
+def test_lus_and_status_talks_are_reminded_too(world, mailoutbox):
+    from kerne.development.models import StatusTalk
+    from kerne.development.services import lus as lus_services
+    from kerne.development.services import plans
+    from kerne.frameworks.models import Framework
+
+    ReportTalk.objects.update(status=TalkStatus.AGREED)
+    today = timezone.localdate()
+    season = lus_services.season_create(
+        actor=world.hr,
+        organisation=world.org.organisation,
+        name="LUS",
+        framework=Framework.objects.get(slug="holstebro-social-og-sundhed"),
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+    )
+    lus = lus_services.lus_convene(actor=world.manager, season=season, leader=world.org.people["l1"])
+    plan = plans.plan_start(actor=world.leader, talk=world.talk)
+    plans.plan_item_save(
+        actor=world.leader,
+        plan=plan,
+        data=plans.ItemData(target_kind="own", own_title="x", goal="y", actions=[{"kind": "other", "text": "z"}]),
+    )
+    plans.plan_confirm(actor=world.leader, plan=plan)
+    plans.plan_confirm(actor=world.manager, plan=plan)
+    first = StatusTalk.objects.get(plan=plan, number=1)
+    mailoutbox.clear()
+    assert tick(lus.due_on - dt.timedelta(days=3)) == {"listed": 0, "reminders": 1}
+    assert (
+        sorted(m.subject for m in mailoutbox)
+        == ["Påmindelse: Lederudviklingssamtale (LUS): Lise Leder 1 og Carsten Chef"] * 2
+    )
+    mailoutbox.clear()
+    assert tick(first.due_on) == {"listed": 0, "reminders": 1}
+    assert {m.subject for m in mailoutbox} == {"I dag: Statussamtale om udviklingsplanen: Lise Leder 1 og Carsten Chef"}
+    first.refresh_from_db()
+    assert first.reminded_due_on == first.due_on
+
+
+def test_hr_sends_reminders_from_the_overview(world, client, mailoutbox):
+    from django.urls import reverse
+
+    ReportTalk.objects.update(due_on=timezone.localdate() - dt.timedelta(days=9))
+    client.force_login(world.hr)
+    response = client.post(reverse("development:hr-remind"), {"runde": world.round.pk}, follow=True)
+    assert "6 påmindelse(r) sendt om 3 samtale(r)." in response.content.decode()
+    assert len(mailoutbox) == 6
+    client.force_login(world.manager)
+    mailoutbox.clear()
+    assert client.post(reverse("development:hr-remind"), {"runde": world.round.pk}).status_code == 403
+    assert mailoutbox == []
+
+
+def test_bad_settings_are_refused_in_danish_and_change_nothing(world, client):
+    from django.urls import reverse
+
+    from kerne.development.models import OrganisationSettings
+
+    client.force_login(world.hr)
+    response = client.post(
+        reverse("development:hr-settings"), {"hr_access": "status", "line_levels": "1", "months": "fire"}
+    )
+    assert "Angiv hele måneder adskilt af komma, for eksempel “4, 8”." in response.content.decode()
+    response = client.post(
+        reverse("development:hr-settings"), {"hr_access": "status", "line_levels": "1", "months": "4, 13"}
+    )
+    assert "Angiv en til fire måneder mellem 1 og 12, for eksempel “4, 8”." in response.content.decode()
+    assert not OrganisationSettings.objects.exists()
+    client.post(reverse("development:hr-settings"), {"hr_access": "text", "line_levels": "1", "months": "3; 6, 9"})
+    saved = OrganisationSettings.objects.get()
+    assert (saved.hr_access, saved.line_levels, saved.months) == ("text", 1, [3, 6, 9])
