@@ -148,7 +148,7 @@ def test_a_bad_booking_is_refused_and_changes_nothing(full, client):
 
 def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries):
     world, season, _lus, _plan = full
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         before = selectors.my_development(world.manager)
     with django_assert_num_queries(9):
         selectors.due_for(world.manager)
@@ -166,7 +166,7 @@ def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries):
             target_kind="own", own_title="Ro", goal="Mere ro", actions=[{"kind": "other", "text": "x"}]
         ),
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         after = selectors.my_development(world.manager)
     assert (len(before.led_lus), len(after.led_lus)) == (1, 2)
     assert (len(before.led_plans), len(after.led_plans)) == (1, 2)
