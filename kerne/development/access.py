@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from kerne.accounts import policy
 from kerne.development.models import HrAccess, OrganisationSettings, PrivateNote
@@ -101,17 +101,3 @@ def line_scope(user: Any, settings: OrganisationSettings) -> Q:
         return Q(pk__in=[])
     below = org_selectors.people_below(user, person, settings.line_levels).values("pk")
     return Q(manager_id__in=below)
-
-
-def visible(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Rows of a talk, LUS or plan queryset the user may see at all (status at least)."""
-    organisation = policy.organisation_of(user)
-    if organisation is None:
-        return queryset.none()
-    queryset = queryset.filter(organisation=organisation)
-    if policy.is_org_admin(user):
-        return queryset
-    person = policy.person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(Q(leader=person) | Q(manager=person) | line_scope(user, settings_for(organisation)))

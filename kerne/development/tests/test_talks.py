@@ -215,3 +215,19 @@ def test_bad_settings_are_refused_in_danish_and_change_nothing(world, client):
     client.post(reverse("development:hr-settings"), {"hr_access": "text", "line_levels": "1", "months": "3; 6, 9"})
     saved = OrganisationSettings.objects.get()
     assert (saved.hr_access, saved.line_levels, saved.months) == ("text", 1, [3, 6, 9])
+
+
+def test_a_failure_after_the_release_does_not_undo_or_break_it(django_capture_on_commit_callbacks, monkeypatch, caplog):
+    from kerne.development.services import talks as talk_services
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(talk_services, "report_talks_create", broken)
+    org = build_org(slug="robust")
+    round_ = closed_round(org, django_capture_on_commit_callbacks)
+    assert round_.status == "published"
+    assert ReportTalk.objects.count() == 0
+    assert "Report talks for round" in caplog.text
+    monkeypatch.undo()
+    assert len(talks.report_talks_create(round_id=round_.pk)) == 3  # calling again creates what is missing
