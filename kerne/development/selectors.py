@@ -295,6 +295,7 @@ class OverviewRow:
     depth: int
     talks: Counts
     lus: Counts
+    has_children: bool = False
 
 
 @dataclass
@@ -304,6 +305,7 @@ class HrOverview:
     seasons: list[LusSeason]
     season: LusSeason | None
     units: list[OverviewRow]
+    trail: list[tuple[int, str]]  # the focused unit's ancestors and itself, top first ([] at the top)
     levels: list[OverviewRow]
     total: OverviewRow
     listed: int
@@ -324,8 +326,14 @@ def _counted(
     )
 
 
-def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None = None, depth: int = 1) -> HrOverview:
-    """Counts only: per unit (down to `depth`) and role level, talks and LUS due, held and overdue.
+def hr_overview(
+    user: Any, *, round_id: int | None = None, season_id: int | None = None, unit_id: int | None = None
+) -> HrOverview:
+    """Counts only: per unit and role level, talks and LUS due, held and overdue.
+
+    The unit rows are the top of the organisation and the level below it, or, with `unit_id`, that
+    unit and its sub-units (each counting everything under it), so HR drills down one step at a time
+    and the page stays short in a kommune with thousands of units.
 
     Eight queries whatever the size of the organisation.
     """
@@ -363,15 +371,29 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
     )
     # Plain tuples, not model instances: a large kommune has thousands of units.
     units = {
-        pk: (name, path, unit_depth)
-        for pk, name, path, unit_depth in Unit.objects.filter(organisation=organisation).values_list(
-            "id", "name", "path", "depth"
+        pk: (name, path, unit_depth, parent_id)
+        for pk, name, path, unit_depth, parent_id in Unit.objects.filter(organisation=organisation).values_list(
+            "id", "name", "path", "depth", "parent_id"
         )
     }
-    levels = list(OrgRoleLevel.objects.filter(organisation=organisation).order_by("-rank"))
-    shown = sorted((pk for pk, (_n, _p, d) in units.items() if d <= depth), key=lambda pk: units[pk][1])
-    by_unit = {pk: OverviewRow(pk, units[pk][0], units[pk][2], Counts(), Counts()) for pk in shown}
+    parents = {parent for _n, _p, _d, parent in units.values() if parent is not None}
+    focus = units.get(unit_id) if unit_id is not None else None
+    if focus is not None:
+        assert unit_id is not None
+        shown = [unit_id, *sorted((pk for pk, u in units.items() if u[3] == unit_id), key=lambda pk: units[pk][0])]
+        trail = [
+            (int(part), units[int(part)][0]) for part in focus[1].strip("/").split("/") if part and int(part) in units
+        ]
+    else:
+        shown = sorted((pk for pk, u in units.items() if u[2] <= 1), key=lambda pk: units[pk][1])
+        trail = []
+    top = units[shown[0]][2] if shown else 0
+    by_unit = {
+        pk: OverviewRow(pk, units[pk][0], units[pk][2] - top, Counts(), Counts(), pk in parents and pk != unit_id)
+        for pk in shown
+    }
     ancestors: dict[int, list[int]] = {}
+    levels = list(OrgRoleLevel.objects.filter(organisation=organisation).order_by("-rank"))
     by_level: dict[int, OverviewRow] = {lv.pk: OverviewRow(lv.pk, lv.name, 0, Counts(), Counts()) for lv in levels}
     total = OverviewRow(0, _("The whole organisation"), 0, Counts(), Counts())
     for rows, attribute in ((talk_rows, "talks"), (lus_rows, "lus")):
@@ -406,6 +428,7 @@ def hr_overview(user: Any, *, round_id: int | None = None, season_id: int | None
         season=season,
         # Units with nothing to count are left out: at four levels a large kommune has thousands.
         units=[row for row in by_unit.values() if row.talks.total or row.lus.total],
+        trail=trail,
         levels=[row for row in by_level.values() if row.talks.total or row.lus.total],
         total=total,
         listed=listed,

@@ -40,12 +40,11 @@ def _int(raw: str | None) -> int | None:
 
 @policy.org_admin_required
 def overview(request: HttpRequest) -> HttpResponse:
-    depth = _int(request.GET.get("niveauer")) or 1
     data = selectors.hr_overview(
         request.user,
         round_id=_int(request.GET.get("runde")),
         season_id=_int(request.GET.get("saeson")),
-        depth=min(depth, 4),
+        unit_id=_int(request.GET.get("enhed")),
     )
     organisation = policy.organisation_of(request.user)
     upcoming = list(
@@ -59,7 +58,6 @@ def overview(request: HttpRequest) -> HttpResponse:
         "development/hr_overview.html",
         {
             "data": data,
-            "depth": min(depth, 4),
             "upcoming": upcoming,
             "days_form": forms.TalkDaysForm(initial={"days": 14}),
             "css": CSS,

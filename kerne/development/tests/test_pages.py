@@ -79,7 +79,7 @@ def test_hr_pages(full, client):
     client.force_login(world.hr)
     for url in (
         reverse("development:hr"),
-        reverse("development:hr") + "?niveauer=3",
+        reverse("development:hr") + f"?enhed={world.talk.unit.parent_id}",
         reverse("development:hr-overdue"),
         reverse("development:hr-settings"),
         reverse("development:hr-seasons"),
@@ -153,7 +153,7 @@ def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries):
     with django_assert_num_queries(9):
         selectors.due_for(world.manager)
     with django_assert_num_queries(8):
-        selectors.hr_overview(world.hr, depth=3)
+        selectors.hr_overview(world.hr)
     # More of everything costs no more queries.
     lus_services.lus_convene(actor=world.manager, season=season, leader=world.org.people["l2"])
     plan = plans.plan_start(
@@ -175,7 +175,7 @@ def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries):
         due = selectors.due_for(world.manager)
     assert [d.kind for d in due].count("lus") == 2
     with django_assert_num_queries(8):
-        overview = selectors.hr_overview(world.hr, depth=3)
+        overview = selectors.hr_overview(world.hr)
     assert overview.total.talks.total == 3
     assert overview.total.lus.total == Lus.objects.count() == 2
     assert Plan.objects.count() == 2
