@@ -103,6 +103,7 @@ def leaders_reporting_to(scope: Any, person: Person) -> list[Person]:
     managing = set(
         org_selectors.current_positions(scope)
         .filter(manager_id__in=ids)
+        .order_by()
         .values_list("manager_id", flat=True)
         .distinct()
     )
