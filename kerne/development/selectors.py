@@ -6,6 +6,7 @@ Each list costs a fixed number of queries whatever its length (asserted in the t
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from kerne.accounts import policy
 from kerne.development import access
 from kerne.development.models import (
+    ActionKind,
     ItemStatus,
     Lus,
     LusSeason,
@@ -500,3 +502,85 @@ def focus_targets(person_id: int, *, before: dt.datetime | None = None) -> list[
 
 
 __all__ = ["HR_LIST_AFTER_DAYS", "access"]
+
+
+# --- HR: the patterns of all plans (for the chef forum, once a year) ---------------------------
+
+# A category with fewer plan items than this is not shown: counts, never a single leader's plan.
+PATTERN_MINIMUM = 3
+
+
+@dataclass
+class Patterns:
+    plans: int
+    items: int
+    by_area: list[tuple[str, int]]  # framework area (or competency) → items working on it
+    by_action: list[tuple[str, int]]  # kind of action → items using it
+    by_status: list[tuple[str, int]]
+    hidden: int  # items in categories below the minimum
+
+
+def plan_patterns(user: Any) -> Patterns:
+    """What the organisation's current plans work on, as counts only (three queries).
+
+    Statement and competency items are counted under their framework area; an own point is counted
+    as such. Categories with fewer than PATTERN_MINIMUM items are left out (and their number said).
+    """
+    organisation = policy.organisation_of(user)
+    if not policy.is_org_admin(user) or organisation is None:
+        raise PermissionError("HR only")
+    items = list(
+        PlanItem.objects.filter(plan__organisation=organisation)
+        .exclude(plan__status=PlanStatus.CLOSED)
+        .values_list("plan_id", "plan__framework_id", "target_kind", "statement_keys", "node_key", "actions", "status")
+    )
+    frameworks = {row[1] for row in items}
+    nodes = {
+        (n.framework_id, n.key): n
+        for n in Node.objects.filter(framework_id__in=frameworks).only(
+            "id", "key", "name", "parent_id", "framework_id", "depth"
+        )
+    }
+    by_id = {n.pk: n for n in nodes.values()}
+    statement_node = {
+        (fw, key): node_id
+        for fw, key, node_id in Statement.objects.filter(framework_id__in=frameworks).values_list(
+            "framework_id", "key", "node_id"
+        )
+    }
+
+    def area(node: Node | None) -> str:
+        while node is not None and node.parent_id is not None:
+            node = by_id.get(node.parent_id)
+        return node.name if node is not None else ""
+
+    areas: dict[str, int] = defaultdict(int)
+    actions: dict[str, int] = defaultdict(int)
+    statuses: dict[str, int] = defaultdict(int)
+    labels = dict(ActionKind.choices)
+    status_labels = dict(ItemStatus.choices)
+    for _plan, framework_id, kind, keys, node_key, item_actions, status in items:
+        if kind == "statements":
+            found = {area(by_id.get(statement_node.get((framework_id, key), 0))) for key in keys}
+        elif kind == "competency":
+            found = {area(nodes.get((framework_id, node_key)))}
+        else:
+            found = {str(_("Own point"))}
+        for name in found - {""}:
+            areas[name] += 1
+        for action in {a.get("kind", "") for a in item_actions}:
+            actions[str(labels.get(action, action))] += 1
+        statuses[str(status_labels.get(status, status))] += 1
+
+    def shown(counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(((k, v) for k, v in counts.items() if v >= PATTERN_MINIMUM), key=lambda kv: (-kv[1], kv[0]))
+
+    hidden = sum(v for v in areas.values() if v < PATTERN_MINIMUM)
+    return Patterns(
+        plans=len({row[0] for row in items}),
+        items=len(items),
+        by_area=shown(areas),
+        by_action=shown(actions),
+        by_status=shown(statuses),
+        hidden=hidden,
+    )

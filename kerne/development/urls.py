@@ -35,6 +35,7 @@ urlpatterns = [
     path("dialogmoede/<int:subject_id>/fokuspunkt/<int:point_id>/", views.focus_point_change, name="focus-change"),
     path("hr/", views_hr.overview, name="hr"),
     path("hr/forsinkede/", views_hr.overdue, name="hr-overdue"),
+    path("hr/moenstre/", views_hr.patterns, name="hr-patterns"),
     path("hr/paamind/", views_hr.remind, name="hr-remind"),
     path("hr/runde/<int:round_id>/frist/", views_hr.talk_days, name="hr-talk-days"),
     path("hr/indstillinger/", views_hr.settings_page, name="hr-settings"),

@@ -270,3 +270,18 @@ def season_page(request: HttpRequest, season_id: int) -> HttpResponse:
             ),
         },
     )
+
+
+@policy.org_admin_required
+def patterns(request: HttpRequest) -> HttpResponse:
+    """What all current plans work on, in counts (Albertslund sums the talks up once a year for the chef forum)."""
+    return render(
+        request,
+        "development/hr_patterns.html",
+        {
+            "patterns": selectors.plan_patterns(request.user),
+            "minimum": selectors.PATTERN_MINIMUM,
+            "css": CSS,
+            "crumbs": _crumbs((reverse("development:hr"), _("HR overview")), (None, _("Patterns in the plans"))),
+        },
+    )

@@ -143,6 +143,7 @@ def test_hr_pages_and_a_lus_season(live_server, world, page, axe):
     for path, heading in (
         ("/udvikling/hr/", "HR-overblik: samtaler, LUS og planer"),
         ("/udvikling/hr/forsinkede/", "Forsinkede rapportsamtaler"),
+        ("/udvikling/hr/moenstre/", "Mønstre i udviklingsplanerne"),
         ("/udvikling/hr/indstillinger/", "Indstillinger for udvikling"),
         ("/udvikling/hr/lus/", "LUS-sæsoner"),
     ):

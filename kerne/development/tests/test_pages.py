@@ -179,3 +179,29 @@ def test_lists_cost_a_fixed_number_of_queries(full, django_assert_num_queries):
     assert overview.total.talks.total == 3
     assert overview.total.lus.total == Lus.objects.count() == 2
     assert Plan.objects.count() == 2
+
+
+def test_hr_sees_the_patterns_of_all_plans_as_counts_only(full, client, django_assert_num_queries):
+    world, _season, _lus, plan = full
+    for key in ("l2", "chef"):
+        talk = ReportTalk.objects.get(round=world.round, leader=world.org.people[key])
+        other = plans.plan_start(actor=world.org.user_for(key), talk=talk)
+        item = plan.items.first()
+        plans.plan_item_save(
+            actor=world.org.user_for(key),
+            plan=other,
+            data=plans.ItemData(target_kind="own", own_title="Egen", goal="Hemmeligt mål", actions=item.actions),
+        )
+    with django_assert_num_queries(3):
+        patterns = selectors.plan_patterns(world.hr)
+    assert (patterns.plans, patterns.items) == (3, 3)
+    assert patterns.by_action == [("Mentorforløb", 3)]
+    assert patterns.by_area == []  # one statement item and two own points: each below the minimum of 3
+    assert patterns.hidden == 3
+    client.force_login(world.hr)
+    page = client.get(reverse("development:hr-patterns")).content.decode()
+    assert "Mentorforløb" in page
+    assert "Hemmeligt mål" not in page
+    assert "Mere feedback" not in page
+    client.force_login(world.manager)
+    assert client.get(reverse("development:hr-patterns")).status_code == 403
