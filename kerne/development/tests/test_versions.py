@@ -177,3 +177,37 @@ def test_a_new_plan_carries_open_items_forward(world):
     assert plan.status == PlanStatus.CLOSED
     with pytest.raises(ValidationError):
         plans.plan_item_save(actor=world.leader, plan=plan, data=own_item())
+
+
+def test_the_signed_pdfs_read_well(world, client):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    records.summary_save(actor=world.manager, talk=world.talk, text="Vi aftalte at arbejde med feedback.")
+    records.summary_confirm(actor=world.manager, talk=world.talk)
+    records.summary_confirm(actor=world.leader, talk=world.talk)
+    plan = plans.plan_start(actor=world.leader, talk=world.talk)
+    plans.plan_item_save(actor=world.leader, plan=plan, data=own_item())
+    plans.plan_confirm(actor=world.leader, plan=plan)
+    plans.plan_confirm(actor=world.manager, plan=plan)
+    client.force_login(world.leader)
+    today = timezone.localdate()
+    for url, words in (
+        (
+            reverse("development:talk-pdf", args=[world.talk.pk]),
+            ["Referat af rapportsamtalen", "Vi aftalte at arbejde med feedback."],
+        ),
+        (
+            reverse("development:plan-pdf", args=[plan.pk]),
+            ["Udviklingsplan: Lise Leder 1", "Ugentlig feedback", "Statussamtale 1"],
+        ),
+    ):
+        response = client.get(url)
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+        text = " ".join(text.split())
+        for word in [*words, "Lise Leder 1", "Carsten Chef", "Bekræftet af begge", "Bekræftet i Kerne"]:
+            assert word in text, (url, word)
+        assert f"{today.day}." in text
+        assert "Ikke bekræftet endnu" not in text
