@@ -13,6 +13,7 @@ urlpatterns = [
     path("svar/", include("kerne.evaluations.answer_urls")),
     path("rapporter/", include("kerne.reports.urls")),
     path("evaluering/", include("kerne.evaluations.urls")),
+    path("udvikling/", include("kerne.development.urls")),
     path("organisation/import/", include("kerne.accounts.import_urls")),
     path("resultater/", include("kerne.results.urls")),
     path("api-noegler/", include("kerne.api.urls")),

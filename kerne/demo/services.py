@@ -70,6 +70,9 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     if not organisation.evaluation_rounds.exists():
         demo_rounds(organisation, admin, seed=seed)
     demo_results(organisation, admin, seed=seed)
+    from kerne.demo.development import demo_development
+
+    demo_development(organisation, admin)
     return organisation
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import selectors as account_selectors
+from kerne.development.selectors import due_for as development_due
 from kerne.evaluations import selectors as evaluation_selectors
 from kerne.frameworks.selectors import visible_frameworks
 from kerne.results.selectors import my_results
@@ -31,6 +32,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
         "profile": account_selectors.my_profile(request.user),
         "questionnaires": evaluation_selectors.my_questionnaires(request.user),
         "my_results": my_results(request.user, today=timezone.localdate()),
+        "development_due": development_due(request.user),
         "crumbs": [(reverse("home"), _("Front page")), (None, _("My page"))],
     }
     return render(request, "home/my_page.html", context)

@@ -22,7 +22,7 @@ from kerne.core.audit import audit_record
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.evaluations.closing import round_publish
 from kerne.evaluations.models import ALL_OTHERS, Disclosure, Round, RoundStatus, Subject
-from kerne.reports import access, exports, services
+from kerne.reports import access, exports, focus, services
 from kerne.reports.models import PdfBatch
 from kerne.reports.organisation import VIEWS, org_report
 from kerne.reports.personal import load_personal_report
@@ -77,7 +77,10 @@ def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
     report = load_personal_report(subject, request.user)
     services.report_view_record(actor=request.user, subject=subject, kind="html", reason=reason)
-    return render(request, "reports/personal.html", {**personal_context(report), "reason": reason})
+    focus_points = focus.for_viewer(report, request.user)
+    return render(
+        request, "reports/personal.html", {**personal_context(report), "reason": reason, "focus_points": focus_points}
+    )
 
 
 @login_required
@@ -85,7 +88,8 @@ def personal_report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
     report = load_personal_report(subject, request.user)
     services.report_view_record(actor=request.user, subject=subject, kind="pdf", reason=reason)
-    pdf = render_pdf("reports/personal_pdf.html", personal_context(report), request=request)
+    context = {**personal_context(report), "focus_points": focus.for_viewer(report, request.user)}
+    pdf = render_pdf("reports/personal_pdf.html", context, request=request)
     return pdf_response(pdf, f"{slugify(subject.name)}-{slugify(subject.round.name)}.pdf")
 
 

@@ -1,0 +1,48 @@
+"""Background work (django-tasks): the development clock and the mails it sends, in batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from kerne.development import notify
+from kerne.development.services import reminders
+
+BATCH_SIZE = 200
+
+
+def queue_mail(kind: str, ids: list[int], what: str) -> int:
+    """Queue mails of one kind ("talk", "lus", "status"), a task per 200 meetings. Returns the tasks."""
+    count = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        send_mail_task.enqueue(kind, sorted(ids)[start : start + BATCH_SIZE], what, timezone.localdate().isoformat())
+        count += 1
+    return count
+
+
+@task()
+def send_mail_task(kind: str, ids: list[int], what: str, day: str) -> dict[str, int]:
+    today = dt.date.fromisoformat(day)
+    if what in (notify.REMINDER_BEFORE, notify.REMINDER_DUE):
+        delivery = reminders.reminders_send(kind, ids, what, today)
+    else:
+        delivery = notify.send(reminders.load(kind, ids), what)
+    return {"sent": len(delivery.sent), "failed": len(delivery.failed)}
+
+
+def tick(today: dt.date) -> dict[str, int]:
+    """One turn of the clock: HR's list, then a reminder task per batch. Returns what it did."""
+    listed = reminders.hr_list_update(today)
+    queued = 0
+    for (kind, what), ids in reminders.reminders_due(today).items():
+        for start in range(0, len(ids), BATCH_SIZE):
+            send_mail_task.enqueue(kind, ids[start : start + BATCH_SIZE], what, today.isoformat())
+            queued += len(ids[start : start + BATCH_SIZE])
+    return {"listed": listed, "reminders": queued}
+
+
+@task()
+def development_tick_task(day: str = "") -> dict[str, int]:
+    return tick(dt.date.fromisoformat(day) if day else timezone.localdate())
