@@ -36,7 +36,7 @@ from nacl.public import SealedBox
 
 from kerne.core.audit import audit_record
 from kerne.core.db import bulk_insert
-from kerne.evaluations import keys, rules
+from kerne.evaluations import keys, livecounts, rules
 from kerne.evaluations.models import (
     ALL_OTHERS,
     NAMED_GROUPS,
@@ -212,6 +212,7 @@ def _forget_links(round_: Round) -> dict[str, int]:
     )
     _delete_task_rows(round_)
     _clear_rate_limits()
+    livecounts.counts_forget(round_)
     return {"drafts_dropped": drafts}
 
 

@@ -497,3 +497,24 @@ class ReportReader(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.subject_id or self.scope_id}"
+
+
+class DailyCount(models.Model):
+    """How many of a leader's group had answered, as counted once a day while the round is open.
+
+    Live response rates are read from here, never from the invitations, so a number moves at most
+    once a day and never shows the moment an answer arrives (docs/privacy.md). Only the latest
+    count is kept; closing deletes them.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="daily_counts")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    group_key = models.CharField(max_length=12)
+    answered = models.PositiveIntegerField()
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject", "group_key"], name="dailycount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}/{self.group_key}: {self.answered}"

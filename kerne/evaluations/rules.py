@@ -99,10 +99,3 @@ def decide_groups(
     if reaches and not pins:
         return GroupDecision(tuple(shown), tuple(below), (), pooled_count)
     return GroupDecision(tuple(shown), (), tuple(below), 0)
-
-
-def shown_count(count: int | None, minimum: int) -> int | None:
-    """A response count as it may be shown while a round runs: hidden below the group's minimum."""
-    if count is None or count < minimum:
-        return None
-    return count

@@ -7,14 +7,17 @@ Who may see what:
 - The own leader sees the raters of the leaders they approve changes for (the round's
   ``approval_by`` is "manager"), and ``approvals_for`` lists the changes waiting for them.
 
-Response rates show counts only, never content. A group's answered count is shown only when it has
-reached its minimum (``rules.shown_count``); the named groups (self, own leader) are shown as they
-are. Totals are built so that no hidden count can be found by subtracting the shown ones from them
+Response rates show counts only, never content. While a round runs they come from the day's count
+(``livecounts``), not from the invitations, so they move once a day. A group's count is shown only
+from its minimum and then as a band as wide as the minimum ("10–14 of 22"); the named groups (self,
+own leader) are shown as they are. Totals add up what is shown and say "at least" whenever a count
+is hidden or banded, so no hidden count can be found by subtracting the shown ones
 (``safe_total``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations import phrasing, rules, services
+from kerne.evaluations import livecounts, phrasing, services
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     POOLED,
@@ -63,20 +66,25 @@ class Cell:
 
     group_key: str
     invited: int
-    answered: int | None  # None: below the group's minimum, not shown
+    answered: int | None  # None: below the group's minimum, not shown; else the band's lowest count
     minimum: int
     pooled: bool = False  # counted in the pooled group, which alone says how many answered
+    answered_top: int | None = None  # the band's highest count; None when the count is exact
 
     @property
     def hidden(self) -> bool:
         return self.answered is None
+
+    @property
+    def banded(self) -> bool:
+        return self.answered_top is not None and self.answered_top != self.answered
 
 
 @dataclass(frozen=True)
 class Total:
     invited: int
     answered: int
-    exact: bool  # False: "at least `answered`" (the rest is in groups below their minimum)
+    exact: bool  # False: "at least `answered`" (a count is hidden or shown as a band)
     waiting: int = 0  # invitations not sent yet
     failed: int = 0  # invitations that could not be delivered
 
@@ -88,33 +96,33 @@ class Total:
 
 
 def shown_cell(group_key: str, invited: int, answered: int, minimum: int) -> Cell:
-    """The cell as it may be shown: named groups as they are, the others only from their minimum."""
+    """The cell as it may be shown while the round runs: named groups as they are, the others only
+    from their minimum and then as a band (livecounts.band)."""
     if group_key in NAMED_GROUPS:
         return Cell(group_key, invited, answered, 0)
-    return Cell(group_key, invited, rules.shown_count(answered, minimum), minimum)
+    shown = livecounts.band(answered, minimum, invited)
+    if shown is None:
+        return Cell(group_key, invited, None, minimum)
+    low, high = shown
+    return Cell(group_key, invited, low, minimum, answered_top=high if high != low else None)
 
 
-def safe_total(rows: Iterable[tuple[int, int, int, bool]]) -> tuple[int, int, bool]:
-    """(invited, answered, exact) over (invited, answered, minimum, shown) rows. Pure.
+def safe_total(cells: Iterable[Cell]) -> tuple[int, int, bool]:
+    """(invited, at least answered, exact) over the cells as shown. Pure.
 
-    The hidden rows' answers are counted in only when together they reach the highest minimum
-    among them, as closing pools groups below their minimum (rules.decide_groups). Otherwise the
-    total counts the shown rows only and says "at least": subtracting the shown counts from it
-    then gives nothing away.
+    Only what the cells show is added up: a band counts with its lowest figure, a hidden cell not
+    at all, and the total is then "at least". Subtracting shown counts from it gives nothing away.
     """
-    invited = shown = hidden = 0
-    threshold = 0
-    any_hidden = False
-    for row_invited, answered, minimum, is_shown in rows:
-        invited += row_invited
-        if is_shown:
-            shown += answered
-        else:
-            any_hidden = True
-            hidden += answered
-            threshold = max(threshold, minimum)
-    exact = not any_hidden or hidden >= threshold
-    return invited, shown + (hidden if exact else 0), exact
+    invited = answered = 0
+    exact = True
+    for cell in cells:
+        invited += cell.invited
+        if cell.hidden:
+            exact = False
+            continue
+        answered += cell.answered or 0
+        exact = exact and not cell.banded
+    return invited, answered, exact
 
 
 # --- HR: the rounds ------------------------------------------------------------------------------
@@ -173,28 +181,31 @@ def _minimums(round_ids: list[int]) -> dict[tuple[int, str], int]:
     }
 
 
-def _live_counts(invitations: QuerySet[Invitation]) -> QuerySet[Any]:
-    """Invited (delivered), answered, waiting and failed per round, leader and group: one query."""
-    return (
-        invitations.values("round_id", "subject_id", "group__key")
+def _live_counts(**where: Any) -> list[dict[str, Any]]:
+    """Invited (delivered), waiting and failed per round, leader and group (invitations filtered by
+    ``where``), with how many had answered at the day's count (livecounts): two queries. Never reads
+    who has answered now."""
+    rows = list(
+        Invitation.objects.filter(**where)
+        .values("round_id", "subject_id", "group__key")
         .annotate(
             invited=Count("pk", filter=Q(status=InvitationStatus.SENT)),
-            answered=Count("pk", filter=Q(status=InvitationStatus.SENT, submitted=True)),
             waiting=Count("pk", filter=Q(status=InvitationStatus.PROPOSED)),
             failed=Count("pk", filter=Q(status=InvitationStatus.FAILED)),
         )
         .order_by()
     )
+    counted = livecounts.counts(**where)
+    for row in rows:
+        row["answered"] = counted.get((row["subject_id"], row["group__key"]), 0)
+    return rows
 
 
 def _total_from_live(rows: list[dict[str, Any]], minimums: dict[tuple[int, str], int]) -> Total:
-    cells = []
-    for row in rows:
-        cell = shown_cell(
-            row["group__key"], row["invited"], row["answered"], minimums[(row["round_id"], row["group__key"])]
-        )
-        cells.append((row["invited"], row["answered"], cell.minimum, not cell.hidden))
-    invited, answered, exact = safe_total(cells)
+    invited, answered, exact = safe_total(
+        shown_cell(row["group__key"], row["invited"], row["answered"], minimums[(row["round_id"], row["group__key"])])
+        for row in rows
+    )
     return Total(
         invited=invited,
         answered=answered,
@@ -207,7 +218,7 @@ def _total_from_live(rows: list[dict[str, Any]], minimums: dict[tuple[int, str],
 def _running_totals(round_ids: list[int]) -> dict[int, Total]:
     minimums = _minimums(round_ids)
     by_round: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in _live_counts(Invitation.objects.filter(round_id__in=round_ids)):
+    for row in _live_counts(round_id__in=round_ids):
         by_round[row["round_id"]].append(row)
     return {round_id: _total_from_live(rows, minimums) for round_id, rows in by_round.items()}
 
@@ -710,7 +721,7 @@ def response_rates(viewer: Any, round_: Round, page: Any = 1) -> RateTable:
     if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
         return _snapshot_rates(round_, groups, paged)
     minimums = {g.key: g.min_responses for g in groups}
-    live = list(_live_counts(Invitation.objects.filter(round=round_)))
+    live = list(_live_counts(round=round_))
     on_page = {s.pk for s in paged.object_list}
     cells: dict[int, dict[str, Cell]] = defaultdict(dict)
     for row in live:
@@ -763,11 +774,7 @@ def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | No
             pooled_minimum = max((c.minimum for c in columns), default=0)
             columns.append(Column(POOLED, _("Groups below their minimum, together"), pooled_minimum))
         return [(c, _snapshot_cell(rates[c.key], c.minimum) if c.key in rates else None) for c in columns]
-    counts = {
-        row["group__key"]: row
-        for row in _live_counts(Invitation.objects.filter(subject=subject))
-        if row["invited"] or row["answered"]
-    }
+    counts = {row["group__key"]: row for row in _live_counts(subject=subject) if row["invited"] or row["answered"]}
     return [
         (
             c,
@@ -796,8 +803,6 @@ def invitation_for(viewer: Any, round_: Round, pk: int) -> Invitation:
     return Invitation.objects.select_related("round", "round__organisation").get(pk=pk, round=round_)
 
 
-def reminder_count(viewer: Any, round_: Round) -> int:
-    """How many raters a reminder sent now would reach, one mail each (1 query)."""
-    from kerne.evaluations.mail import REMINDER, due_addresses
-
-    return len(due_addresses(round_, REMINDER, timezone.localdate()))
+def counted_at(viewer: Any, round_: Round) -> dt.datetime | None:
+    """When the live response rates were counted (1 query)."""
+    return livecounts.counted_at(round_)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
 from kerne.core.audit import audit_record
-from kerne.evaluations import keys, tokens
+from kerne.evaluations import keys, livecounts, tokens
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     GroupKey,
@@ -589,6 +589,7 @@ def round_open(*, round_: Round, actor: Any, send_mail: bool = True) -> int:
         organisation=round_.organisation,
         data={"invitations": len(invitations), "questions": len(drafts)},
     )
+    livecounts.daily_counts_take(round_)  # the first count (nobody has answered): rates start from here
     if not send_mail:
         Invitation.objects.filter(round=round_).update(status=InvitationStatus.SENT, sent_at=round_.opened_at)
         return len(invitations)
@@ -734,7 +735,10 @@ def reminder_recipients(round_: Round, today: dt.date) -> list[str]:
 
 @transaction.atomic
 def reminders_send_now(*, round_: Round, actor: Any) -> int:
-    """HR sends a reminder now to everyone who has not answered (at most once a day each)."""
+    """HR sends a reminder now to everyone who has not answered (at most once a day each).
+
+    Returns how many raters it reaches, for the caller's own use: the number is neither shown nor
+    audited, since beside the invitations it would tell how many have answered (docs/privacy.md)."""
     _require_admin(actor, round_.organisation)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.OPEN:
@@ -745,7 +749,7 @@ def reminders_send_now(*, round_: Round, actor: Any) -> int:
         action="round.reminders_sent",
         obj=round_,
         organisation=round_.organisation,
-        data={"reminders": len(raters)},
+        data={},
     )
     if raters:
         from kerne.evaluations.mail import REMINDER, queue_round_mail

@@ -30,7 +30,6 @@ from kerne.evaluations.models import GroupKey, Invitation, RaterChange, Round, R
 from kerne.organisation.models import Organisation
 
 # Status 286 tells htmx to stop polling (the round is no longer open).
-STOP_POLLING = 286
 
 
 def _crumbs(*items: tuple[str | None, str]) -> list[tuple[str | None, str]]:
@@ -167,7 +166,7 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["rates"] = selectors.response_rates(request.user, round_, request.GET.get("side"))
     if round_.status == RoundStatus.OPEN:
         context["undeliverable"] = selectors.undeliverable(request.user, round_)
-        context["reminders"] = selectors.reminder_count(request.user, round_)
+        context["counted_at"] = selectors.counted_at(request.user, round_)
     return render(request, "evaluations/round.html", context)
 
 
@@ -322,26 +321,14 @@ def round_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy.org_admin_required
-@require_GET
-def round_rates_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: the response-rate table, polled every 10 seconds while the round is open."""
-    round_ = _round(request, pk)
-    return render(
-        request,
-        "evaluations/_rates.html",
-        {"round": round_, "rates": selectors.response_rates(request.user, round_, request.GET.get("side"))},
-        status=200 if round_.status == RoundStatus.OPEN else STOP_POLLING,
-    )
-
-
-@policy.org_admin_required
 @require_POST
 def reminders_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     _run(
         request,
         lambda: services.reminders_send_now(round_=round_, actor=request.user),
-        lambda count: _("%(count)s reminders are on their way to those who have not answered.") % {"count": count},
+        # The same words whatever the number: how many have not answered is not shown (docs/privacy.md).
+        lambda count: _("Reminders go to everyone who has not answered and has not been reminded today."),
     )
     return redirect("evaluations:round", pk=round_.pk)
 
@@ -473,6 +460,8 @@ def subject_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if round_.status != RoundStatus.DRAFT:
         context["rates"] = selectors.subject_rates(request.user, subject)
+        if round_.status == RoundStatus.OPEN:
+            context["counted_at"] = selectors.counted_at(request.user, round_)
         # The viewer's own questionnaires (the self-evaluation, or the own leader's view of this leader).
         context["questionnaires"] = [
             q for q in selectors.my_questionnaires(request.user) if q.invitation.subject_id == subject.pk
@@ -518,20 +507,6 @@ def subject_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Only the leader and HR can change the raters here."))
     context["may_change"] = may_change
     return render(request, "evaluations/subject.html", context, status=status)
-
-
-@login_required
-@require_GET
-def subject_rates_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: a leader's own response rate, polled while the round is open."""
-    access = _subject(request, pk)
-    round_ = access.subject.round
-    return render(
-        request,
-        "evaluations/_subject_rates.html",
-        {"subject": access.subject, "round": round_, "rates": selectors.subject_rates(request.user, access.subject)},
-        status=200 if round_.status == RoundStatus.OPEN else STOP_POLLING,
-    )
 
 
 @login_required

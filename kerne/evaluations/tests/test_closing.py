@@ -15,6 +15,7 @@ from kerne.evaluations.models import (
     ALL_OTHERS,
     POOLED,
     Comment,
+    DailyCount,
     Draft,
     GroupKey,
     Invitation,
@@ -222,8 +223,6 @@ def test_decide_groups_rules():
     assert rules.decide_groups(below, minimums, named, {"peers": 2, "partners": 3}).pooled == ("peers", "partners")
     pinned = rules.decide_groups(below, minimums, named, {"peers": 2, "partners": 2})
     assert (pinned.pooled, pinned.suppressed) == ((), ("peers", "partners"))
-    assert rules.shown_count(4, 5) is None
-    assert rules.shown_count(5, 5) == 5
 
 
 def test_named_groups_are_shown_with_a_single_answer(opened):
@@ -232,3 +231,20 @@ def test_named_groups_are_shown_with_a_single_answer(opened):
     closing.round_close(round_=round_, actor=org.hr)
     assert result(org, "chef", "manager").respondents == 1
     assert result(org, "chef", ALL_OTHERS).respondents == 1
+
+
+def test_answers_are_counted_once_a_day_and_the_counts_go_at_closing(opened):
+    org, round_ = opened
+    # Opening takes the first count: every leader's groups, nobody answered.
+    assert DailyCount.objects.filter(round=round_).count() == 13
+    assert set(DailyCount.objects.filter(round=round_).values_list("answered", flat=True)) == {0}
+    for invitation in invitations(org, round_, "l2", GroupKey.EMPLOYEES):
+        answer(invitation, 4)
+    call_command("evaluations_tick", stdout=StringIO())  # the same day: no new count
+    assert DailyCount.objects.get(subject__person=org.people["l2"], group_key="employees").answered == 0
+    DailyCount.objects.update(taken_at=timezone.now() - dt.timedelta(days=1))
+    call_command("evaluations_tick", stdout=StringIO())
+    assert DailyCount.objects.get(subject__person=org.people["l2"], group_key="employees").answered == 5
+    assert DailyCount.objects.filter(round=round_).count() == 13  # replaced, not added
+    closing.round_close(round_=round_, actor=org.hr)
+    assert not DailyCount.objects.filter(round=round_).exists()

@@ -8,17 +8,20 @@ database and the outbox exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from kerne.accounts.tests.factories import UserFactory
 from kerne.core.models import AuditEvent
 from kerne.evaluations import answering, services
 from kerne.evaluations.models import (
+    DailyCount,
     Invitation,
     InvitationStatus,
     RaterChange,
@@ -91,7 +94,6 @@ HR_PAGES = [
     "/evaluering/runder/{pk}/bedoemmere/",
     "/evaluering/runder/{pk}/forhaandsvisning/",
     "/evaluering/runder/{pk}/aabn/",
-    "/evaluering/runder/{pk}/svarprocent/",
 ]
 ROUND_PAGES = [p for p in HR_PAGES if "{pk}" in p]
 
@@ -99,8 +101,7 @@ ROUND_PAGES = [p for p in HR_PAGES if "{pk}" in p]
 @pytest.mark.parametrize("url", HR_PAGES)
 def test_hr_pages_open_for_hr(client, world, url):
     response = as_user(client, world.hr).get(url.format(pk=world.round.pk))
-    # The response-rate partial tells htmx to stop polling (286) while the round is not open.
-    assert response.status_code == (286 if url.endswith("svarprocent/") else 200)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("url", [*HR_PAGES, "/evaluering/", "/evaluering/godkend/", "/evaluering/leder/{sid}/"])
@@ -481,54 +482,97 @@ def _answer(invitation: Invitation, value: str = "4") -> None:
     answering.response_submit(token=the_rater.token, posted=posted)
 
 
-def test_response_rate_hides_groups_below_their_minimum(client, world, django_capture_on_commit_callbacks):
+def _next_day() -> None:
+    """The round clock on the next day: yesterday's count is replaced by today's."""
+    DailyCount.objects.update(taken_at=timezone.now() - dt.timedelta(days=1))
+    call_command("evaluations_tick", stdout=io.StringIO())
+
+
+def _row(page: str, leader: str, until: str) -> str:
+    return " ".join(page.split(leader, 1)[1].split(until, 1)[0].split())
+
+
+def test_response_rate_moves_once_a_day_from_the_minimum_in_bands(client, world, django_capture_on_commit_callbacks):
     open_round(world, django_capture_on_commit_callbacks)
     employees = list(Invitation.objects.filter(subject=world.subject, group__key="employees").order_by("pk"))
-    for invitation in employees[:4]:
-        _answer(invitation)
     client.force_login(world.hr)
-    row = text(client.get(f"/evaluering/runder/{world.round.pk}/svarprocent/"))
-    l2 = " ".join(row.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte", 1)[0].split())
-    assert l2 == "0 af 1 0 af 1 færre end 3 af 1 færre end 5 af 5 – ingen inviteret"
-    assert "I alt: Endnu for få svar til at vise et tal (21 inviteret)." in row
-    _answer(employees[4])
-    row = text(client.get(f"/evaluering/runder/{world.round.pk}/svarprocent/"))
-    l2 = " ".join(row.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte", 1)[0].split())
-    assert l2 == "0 af 1 0 af 1 færre end 3 af 1 5 af 5 – ingen inviteret"
-    # Every other group is below its minimum with nothing to pool: the total says "at least".
-    assert "I alt: Mindst 5 af 21 har svaret." in row
-    # Leader 1's four employees and one fellow leader, hidden, together reach the highest minimum
-    # among the hidden groups (5): now the total is exact without revealing any one group.
+    url = f"/evaluering/runder/{world.round.pk}/"
+    for invitation in employees:
+        _answer(invitation)
+    # All five of Lise Leder 2's employees have answered, but nothing moves before the day's count.
+    page = text(client.get(url))
+    assert _row(page, "Lise Leder 2 Plejecenter 2", "Dorte") == (
+        "0 af 1 0 af 1 færre end 3 af 1 færre end 5 af 5 – ingen inviteret"
+    )
+    assert "I alt: Endnu for få svar til at vise et tal (21 inviteret)." in page
+    _next_day()
+    page = text(client.get(url))
+    assert (
+        _row(page, "Lise Leder 2 Plejecenter 2", "Dorte") == "0 af 1 0 af 1 færre end 3 af 1 5 af 5 – ingen inviteret"
+    )
+    assert "I alt: Mindst 5 af 21 har svaret." in page
+    # Leader 1's four employees and one fellow leader answer: both groups stay below their minimum,
+    # and the total does not count them in, even though together they would reach 5.
     for invitation in Invitation.objects.filter(subject__person=world.org.people["l1"], group__key="employees"):
         _answer(invitation)
     _answer(Invitation.objects.get(subject__person=world.org.people["l1"], group__key="peers"))
-    row = text(client.get(f"/evaluering/runder/{world.round.pk}/svarprocent/"))
-    assert "I alt: 10 af 21 har svaret (48 %)." in row
-    l1 = " ".join(row.split("Lise Leder 1 Plejecenter 1", 1)[1].split("Lise Leder 2", 1)[0].split())
-    assert l1 == "0 af 1 0 af 1 færre end 3 af 1 færre end 5 af 4 – ingen inviteret"
+    _next_day()
+    page = text(client.get(url))
+    assert "I alt: Mindst 5 af 21 har svaret." in page
+    assert _row(page, "Lise Leder 1 Plejecenter 1", "Lise Leder 2") == (
+        "0 af 1 0 af 1 færre end 3 af 1 færre end 5 af 4 – ingen inviteret"
+    )
+    # The page says when the answers were counted, and no longer polls.
+    assert "Svarene tælles én gang i døgnet, så intet enkelt svar kan ses komme ind. Sidst talt" in page
+    assert "hx-trigger" not in client.get(url).content.decode()
 
 
-def test_response_rate_polls_every_ten_seconds_and_stops_when_closed(client, world, django_capture_on_commit_callbacks):
+def test_a_large_group_is_shown_in_bands_as_wide_as_its_minimum(client, world, django_capture_on_commit_callbacks):
     open_round(world, django_capture_on_commit_callbacks)
     client.force_login(world.hr)
-    html = client.get(f"/evaluering/runder/{world.round.pk}/").content.decode()
-    assert f'hx-get="/evaluering/runder/{world.round.pk}/svarprocent/" hx-trigger="every 10s"' in html
-    services.round_close_now(round_=world.round, actor=world.hr)
-    assert client.get(f"/evaluering/runder/{world.round.pk}/svarprocent/").status_code == 286
+    subject = world.subject
+    group = world.round.groups.get(key="employees")
+    extra = [
+        Invitation(
+            round=world.round,
+            subject=subject,
+            group=group,
+            name=f"Ekstra {i}",
+            email=f"x{i}@testkommune.dk",
+            status=InvitationStatus.SENT,
+        )
+        for i in range(17)
+    ]
+    Invitation.objects.bulk_create(extra)  # 22 employees invited in all
+    counts = {}
+    for answered in (6, 7, 9, 10, 17, 22):
+        Invitation.objects.filter(subject=subject, group=group).update(submitted=False)
+        chosen = Invitation.objects.filter(subject=subject, group=group).order_by("pk")[:answered]
+        Invitation.objects.filter(pk__in=[i.pk for i in chosen]).update(submitted=True)
+        _next_day()
+        page = text(client.get(f"/evaluering/runder/{world.round.pk}/"))
+        counts[answered] = " ".join(_row(page, "Lise Leder 2 Plejecenter 2", "Dorte").split()[-6:-3])
+    assert counts == {
+        6: "5–9 af 22",
+        7: "5–9 af 22",
+        9: "5–9 af 22",
+        10: "10–14 af 22",
+        17: "15–19 af 22",
+        22: "20–22 af 22",
+    }
 
 
 def test_response_rate_in_fixed_queries(client, world, django_capture_on_commit_callbacks, django_assert_num_queries):
     open_round(world, django_capture_on_commit_callbacks)
     client.force_login(world.hr)
-    url = f"/evaluering/runder/{world.round.pk}/svarprocent/"
-    with django_assert_num_queries(7):  # session, user, round, groups, count, counts, page
+    url = f"/evaluering/runder/{world.round.pk}/"
+    with django_assert_num_queries(15):
         client.get(url)
     for invitation in Invitation.objects.filter(round=world.round, group__key="employees"):
         _answer(invitation)
-    with django_assert_num_queries(7):
+    _next_day()
+    with django_assert_num_queries(15):
         client.get(url)
-    with django_assert_num_queries(14):
-        client.get(f"/evaluering/runder/{world.round.pk}/")
 
 
 def test_undeliverable_addresses_are_listed_and_sent_again(client, world, django_capture_on_commit_callbacks):
@@ -589,7 +633,8 @@ def test_round_list_shows_status_dates_and_counts_in_fixed_queries(
     make_round(world.org, name="Næste runde")
     for invitation in Invitation.objects.filter(subject=world.subject, group__key="employees"):
         _answer(invitation)
-    with django_assert_num_queries(5):  # … and for the open rounds: minimums, counts
+    _next_day()
+    with django_assert_num_queries(6):  # … and for the open rounds: minimums, invitations, the day's count
         page = text(client.get("/evaluering/runder/"))
     newest, running = page.split("Ledelsesevaluering 2026", 1)
     assert newest.split("Næste runde", 1)[1].split()[-3:] == ["0", "0", "–"]
@@ -764,19 +809,17 @@ def test_leader_sees_own_response_rate_while_open_counts_only(client, world, dja
         _answer(invitation)
     _answer(Invitation.objects.get(subject=world.subject, group__key="self"))
     client.force_login(world.leader)
+    expected = "Selvevaluering {} af 1 Egen leder 0 af 1 Lederkolleger færre end 3 af 1 Medarbejdere færre end 5 af 5"
     page = text(client.get(f"/evaluering/leder/{world.subject.pk}/"))
-    assert (
-        "Selvevaluering 1 af 1 Egen leder 0 af 1 Lederkolleger færre end 3 af 1 Medarbejdere færre end 5 af 5" in page
-    )
+    assert expected.format(0) in page  # not counted yet: even the own answer shows tomorrow
+    _next_day()
+    page = text(client.get(f"/evaluering/leder/{world.subject.pk}/"))
+    assert expected.format(1) in page
+    assert "Svarene tælles én gang i døgnet" in page
     assert "e20@testkommune.dk" not in page
     assert "Medarbejder 2-0" not in page
-    partial = client.get(f"/evaluering/leder/{world.subject.pk}/svarprocent/")
-    assert partial.status_code == 200
-    assert "færre end 5 af 5" in partial.content.decode()
     # Another leader cannot see it.
-    assert (
-        as_user(client, world.other_leader).get(f"/evaluering/leder/{world.subject.pk}/svarprocent/").status_code == 404
-    )
+    assert as_user(client, world.other_leader).get(f"/evaluering/leder/{world.subject.pk}/").status_code == 404
 
 
 def test_leader_pages_in_fixed_queries(client, world, django_assert_num_queries, django_capture_on_commit_callbacks):

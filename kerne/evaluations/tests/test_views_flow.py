@@ -5,15 +5,18 @@ what it may, reminders go out, HR closes the round."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from kerne.evaluations import answering, keys, tokens
 from kerne.evaluations.models import (
+    DailyCount,
     Invitation,
     InvitationStatus,
     RaterChange,
@@ -193,8 +196,14 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     assert SealedResponse.objects.filter(round=round_).count() == 8
     assert Invitation.objects.filter(round=round_, submitted=True).count() == 8
 
-    # 8. The response rate: Leader 2's employees are shown (5 of 5), Leader 1's are not (2 < 5).
+    # 8. The response rate moves when the round clock counts, once a day: before, nobody has answered.
     client.force_login(org.hr)
+    assert "I alt: Endnu for få svar til at vise et tal (22 inviteret)." in text(
+        client.get(f"/evaluering/runder/{round_.pk}/")
+    )
+    DailyCount.objects.update(taken_at=timezone.now() - dt.timedelta(days=1))
+    call_command("evaluations_tick", stdout=io.StringIO())
+    # Leader 2's employees are shown (5 of 5), Leader 1's are not (2 < 5).
     page = text(client.get(f"/evaluering/runder/{round_.pk}/"))
     l2_row = page.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte Direktør", 1)[0]
     assert " ".join(l2_row.split()) == "1 af 1 0 af 1 færre end 3 af 1 5 af 5 færre end 3 af 1"
@@ -214,7 +223,7 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     waiting = set(Invitation.objects.filter(round=round_, submitted=False).values_list("email", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/evaluering/runder/{round_.pk}/paamindelser/", follow=True)
-    assert f"{len(waiting)} påmindelser er på vej til dem, der ikke har svaret." in text(response)
+    assert "Påmindelserne går til alle, der ikke har svaret og ikke har fået en påmindelse i dag." in text(response)
     assert len(mail.outbox) == len(waiting) == 7
     assert all(m.subject.startswith("Påmindelse: ") for m in mail.outbox)
     reminded = {m.to[0] for m in mail.outbox}

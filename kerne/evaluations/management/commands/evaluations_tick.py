@@ -1,8 +1,9 @@
-"""manage.py evaluations_tick — the round clock: reminders, closing, removing keys, retention.
+"""manage.py evaluations_tick — the round clock: the day's count, reminders, closing, keys, retention.
 
 Run it every few minutes (cron, a systemd timer, or the loop in bin/run). Each step is safe to
-repeat: a reminder goes out once a day at most, a round closes once, a closed round's keys are
-destroyed and the database files vacuumed until that has succeeded, answers are purged once.
+repeat: answers are counted once a day (the live response rates), a reminder goes out once a day at
+most, a round closes once, a closed round's keys are destroyed and the database files vacuumed until
+that has succeeded, answers are purged once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kerne.evaluations import closing, keys, mail
+from kerne.evaluations import closing, keys, livecounts, mail
 
 ACTOR = "manage.py evaluations_tick"
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         for round_ in mail.rounds_with_invitations_waiting():
             mail.queue_round_mail(round_, mail.INVITATION)
+        for round_ in livecounts.rounds_due_for_count(today):
+            livecounts.daily_counts_take(round_)
         for round_ in mail.rounds_with_reminders_due(today):
             raters = mail.queue_round_mail(round_, mail.REMINDER)
             if raters:
