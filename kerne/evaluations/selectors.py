@@ -185,8 +185,9 @@ def _live_counts(**where: Any) -> list[dict[str, Any]]:
     """Invited (delivered), waiting and failed per round, leader and group (invitations filtered by
     ``where``), with how many had answered at the day's count (livecounts): two queries. Never reads
     who has answered now."""
-    rows = list(
-        Invitation.objects.filter(**where)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Invitation.objects.filter(**where)
         .values("round_id", "subject_id", "group__key")
         .annotate(
             invited=Count("pk", filter=Q(status=InvitationStatus.SENT)),
@@ -194,7 +195,7 @@ def _live_counts(**where: Any) -> list[dict[str, Any]]:
             failed=Count("pk", filter=Q(status=InvitationStatus.FAILED)),
         )
         .order_by()
-    )
+    ]
     counted = livecounts.counts(**where)
     for row in rows:
         row["answered"] = counted.get((row["subject_id"], row["group__key"]), 0)
