@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
 
 from kerne.evaluations.disclosure import org, personal
@@ -67,18 +68,63 @@ class Report:
         }
 
 
-def _greedy(totals: np.ndarray, take: int) -> tuple[float, float]:
-    """Lowest and highest sum of `take` answers drawn from a class's answers per value 1…5."""
-    low = high = 0.0
-    left_low = left_high = take
+def _extremes(totals: np.ndarray, take: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row by row: the lowest and the highest sum of `take` answers drawn from answers per value 1…5."""
+    low = np.zeros(len(take))
+    high = np.zeros(len(take))
+    left_low = take.astype(np.int64).copy()
+    left_high = take.astype(np.int64).copy()
     for index in range(5):
-        got = min(left_low, int(totals[index]))
+        got = np.minimum(left_low, totals[:, index])
         low += got * VALUES[index]
         left_low -= got
-        got = min(left_high, int(totals[4 - index]))
+        got = np.minimum(left_high, totals[:, 4 - index])
         high += got * VALUES[4 - index]
         left_high -= got
     return low, high
+
+
+@dataclass
+class Protected:
+    """Protected figures as pairs: figure `keys[i]` adds up `members[owner == i]`."""
+
+    keys: list[tuple[int, str]]
+    owner: np.ndarray
+    members: np.ndarray
+
+    @classmethod
+    def from_dict(cls, figures: dict[tuple[int, str], np.ndarray]) -> Protected:
+        keys = list(figures)
+        lengths = np.fromiter((len(figures[k]) for k in keys), dtype=np.int64, count=len(keys))
+        members = np.concatenate([figures[k] for k in keys]) if keys else np.zeros(0, np.int64)
+        return cls(keys, np.repeat(np.arange(len(keys), dtype=np.int64), lengths), members.astype(np.int64))
+
+
+def _exact_classes(pairs: Sequence[np.ndarray], unknown: np.ndarray) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Class of every unknown pair (-1: in no figure), by the exact list of figures it lies in, and
+    the incidence of figures × classes."""
+    lengths = np.fromiter((len(m) for m in pairs), dtype=np.int64, count=len(pairs))
+    members = np.concatenate(pairs) if len(pairs) else np.zeros(0, np.int64)
+    figures = np.repeat(np.arange(len(pairs), dtype=np.int64), lengths)
+    keep = unknown[members]
+    members, figures = members[keep], figures[keep]
+    class_of = np.full(len(unknown), -1, dtype=np.int64)
+    if not len(members):
+        return class_of, sparse.csr_matrix((len(pairs), 0))
+    order = np.lexsort((figures, members))
+    members, figures = members[order], figures[order]
+    seen, start, count = np.unique(members, return_index=True, return_counts=True)
+    # Each seen pair's figures, in order, padded: equal rows are equal figure lists (exact).
+    table = np.full((len(seen), int(count.max())), -1, dtype=np.int64)
+    column = np.arange(len(members)) - np.repeat(start, count)
+    table[np.repeat(np.arange(len(seen)), count), column] = figures
+    _rows, local = np.unique(table, axis=0, return_inverse=True)
+    local = local.reshape(-1)
+    class_of[seen] = local
+    row = np.repeat(local, count)
+    incidence = sparse.csr_matrix((np.ones(len(members)), (figures, row)), shape=(len(pairs), int(local.max()) + 1))
+    incidence.data[:] = 1.0  # a pair counted once per figure
+    return class_of, incidence
 
 
 def audit_reader(
@@ -86,117 +132,188 @@ def audit_reader(
     pairs: Sequence[np.ndarray],  # per visible published figure: the pair indices it adds up
     unknown: np.ndarray,  # bool per pair: about a leader the reader may not open
     vectors: np.ndarray,  # per pair: [Ved ikke, 1 … 5]
-    protected: dict[tuple[int, str], np.ndarray],  # (leader, figure) → pair indices
+    protected: Protected,
+    min_range: float,
+    report: Report,
+    own: np.ndarray | None = None,  # bool per pair: may hold one of the reader's own answers
+) -> None:
+    """Check every protected figure against what the figures give away (adds to `report`)."""
+    class_of, incidence = _exact_classes(pairs, unknown)
+    classes = incidence.shape[1]
+    if not classes or not protected.keys:
+        return
+    totals = np.zeros((classes, 6), dtype=np.int64)
+    seen = class_of >= 0
+    np.add.at(totals, class_of[seen], vectors[seen])
+    keys, owner, members = protected.keys, protected.owner, protected.members
+    inside = unknown[members] & (class_of[members] >= 0)
+    members, owner = members[inside], owner[inside]
+    if not len(members):
+        return
+    # The protected figure's share of each class it touches.
+    key, where = np.unique(owner * classes + class_of[members], return_inverse=True)
+    where = where.reshape(-1)
+    share = np.zeros((len(key), 6), dtype=np.int64)
+    np.add.at(share, where, vectors[members])
+    share_owner, share_class = key // classes, key % classes
+    taken = share[:, 1:].sum(axis=1)
+    # Every class total known (a stronger attacker): the share's extremes, class by class.
+    low, high = _extremes(totals[share_class, 1:], taken)
+    answers = np.bincount(share_owner, weights=taken, minlength=len(keys))
+    low_sum = np.bincount(share_owner, weights=low, minlength=len(keys))
+    high_sum = np.bincount(share_owner, weights=high, minlength=len(keys))
+    counted = np.flatnonzero(answers > 0)
+    report.protected += len(counted)
+    spread = (high_sum[counted] - low_sum[counted]) / answers[counted]
+    if len(spread):
+        report.narrowest = min(report.narrowest, float(spread.min()))
+    # Only a figure the stronger attacker could pin goes to the linear program, for its true range.
+    for index in counted[spread < min_range - 1e-9].tolist():
+        subject, name = keys[index]
+        mine = np.flatnonzero(share_owner == index)
+        parts = {int(share_class[i]): share[i] for i in mine.tolist()}
+        low_value, high_value = _program(incidence, totals, parts, report)
+        finding = Finding(label, subject, name, low_value, high_value, int(answers[index]))
+        if finding.spread < min_range - 1e-9:
+            report.violations.append(finding)
+    if own is not None:
+        _audit_own_answers(label, keys, owner, members, own, class_of, incidence, totals, vectors, min_range, report)
+
+
+def _audit_own_answers(
+    label: str,
+    keys: list[tuple[int, str]],
+    owner: np.ndarray,
+    members: np.ndarray,
+    own: np.ndarray,
+    class_of: np.ndarray,
+    incidence: sparse.csr_matrix,
+    totals: np.ndarray,
+    vectors: np.ndarray,
     min_range: float,
     report: Report,
 ) -> None:
-    """Check every protected figure against what the figures give away (adds to `report`)."""
-    signature: dict[int, list[int]] = defaultdict(list)
-    for figure, members in enumerate(pairs):
-        for pair in members[unknown[members]].tolist():
-            signature[pair].append(figure)
-    classes: dict[tuple[int, ...], list[int]] = defaultdict(list)
-    for pair, figures in signature.items():
-        classes[tuple(figures)].append(pair)
-    if not classes:
-        return
-    class_keys = list(classes)
-    class_of = {pair: c for c, key in enumerate(class_keys) for pair in classes[key]}
-    totals = np.asarray([vectors[classes[key]].sum(axis=0) for key in class_keys], dtype=np.int64)
-    incidence: np.ndarray | None = None
-    for (subject, name), members in protected.items():
-        mine = members[unknown[members]]
-        if not len(mine):
+    """The figures holding answers of the reader's own: the others' answers must keep the range.
+
+    With one such pair the reader knows one answer of it, of a value the pair has: for each such
+    value, that answer is taken out of the pair's class and of the figure's share, and the range of
+    the rest is found as above (bound first, then the program). With k such pairs the bound is the
+    figure's range less 4 points for each known answer, over its answers less k."""
+    held = own[members]
+    figures = np.unique(owner[held])
+    for index in figures.tolist():
+        subject, name = keys[index]
+        mine = members[owner == index]
+        parts: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(6, dtype=np.int64))
+        for pair in mine.tolist():
+            parts[int(class_of[pair])] += vectors[pair]
+        answers = int(sum(int(p[1:].sum()) for p in parts.values()))
+        known_pairs = [int(p) for p in mine.tolist() if own[p]]
+        if answers - len(known_pairs) <= 0:
+            continue  # nothing in it but the reader's own
+        if len(known_pairs) > 1:
+            needed = min_range * (answers - len(known_pairs)) + 4 * len(known_pairs)
+            low, high = _range(incidence, totals, dict(parts), needed, report)
+            spread = (high - low - 4 * len(known_pairs)) / (answers - len(known_pairs))
+            if spread < min_range - 1e-9:
+                report.violations.append(Finding(label, subject, f"{name} (own answers)", low, high, answers))
             continue
-        share: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(6, dtype=np.int64))
-        inside = [p for p in mine.tolist() if p in class_of]
-        if not inside:
-            continue  # in no figure the reader sees
-        for pair in inside:
-            share[class_of[pair]] += vectors[pair]
-        answers = int(sum(v[1:].sum() for v in share.values()))
-        if not answers:
-            continue
-        report.protected += 1
-        # Every class total known (a stronger attacker): the share's extremes, class by class.
-        low = high = 0.0
-        for c, part in share.items():
-            lo, hi = _greedy(totals[c, 1:], int(part[1:].sum()))
-            low += lo
-            high += hi
-        if (high - low) / answers < min_range - 1e-9:
-            if incidence is None:
-                incidence = np.zeros((len(pairs), len(class_keys)))
-                for c, key in enumerate(class_keys):
-                    incidence[list(key), c] = 1.0
-            low, high = _program(incidence, totals, share, report)
-        finding = Finding(label, subject, name, low, high, answers)
-        report.narrowest = min(report.narrowest, finding.spread)
-        if finding.spread < min_range - 1e-9:
-            report.violations.append(finding)
+        pair = known_pairs[0]
+        for value in np.flatnonzero(vectors[pair, 1:]).tolist():
+            less_totals = totals.copy()
+            less_totals[class_of[pair], 1 + value] -= 1
+            less_parts = {c: p.copy() for c, p in parts.items()}
+            less_parts[int(class_of[pair])][1 + value] -= 1
+            low, high = _range(incidence, less_totals, less_parts, min_range * (answers - 1), report)
+            finding = Finding(label, subject, f"{name} (own answer {value + 1})", low, high, answers - 1)
+            report.narrowest = min(report.narrowest, finding.spread)
+            if finding.spread < min_range - 1e-9:
+                report.violations.append(finding)
+                break
+
+
+def _range(
+    incidence: sparse.csr_matrix, totals: np.ndarray, parts: dict[int, np.ndarray], needed: float, report: Report
+) -> tuple[float, float]:
+    """A share's lowest and highest sum: the bound when it is at least `needed` apart, else the program."""
+    classes = np.asarray(list(parts), dtype=np.int64)
+    take = np.asarray([int(p[1:].sum()) for p in parts.values()], dtype=np.int64)
+    low, high = _extremes(totals[classes, 1:], take)
+    if high.sum() - low.sum() >= needed - 1e-9:
+        return float(low.sum()), float(high.sum())
+    return _program(incidence, totals, parts, report)
+
+
+def _component(incidence: sparse.csr_matrix, start: set[int]) -> list[int]:
+    """The classes tied to `start` through some figure (the rest are independent of them)."""
+    by_class = incidence.tocsc()
+    component = set(start)
+    frontier = list(start)
+    while frontier:
+        rows_here = np.unique(by_class[:, frontier].indices)
+        reached = set(np.unique(incidence[rows_here].indices).tolist()) - component
+        component |= reached
+        frontier = list(reached)
+    return sorted(component)
 
 
 def _program(
-    incidence: np.ndarray, totals: np.ndarray, share: dict[int, np.ndarray], report: Report
+    incidence: sparse.csr_matrix, totals: np.ndarray, share: dict[int, np.ndarray], report: Report
 ) -> tuple[float, float]:
     """The protected share's lowest and highest sum over every class total the equations allow.
 
-    Only the classes tied to the touched ones through some figure matter (the rest are
-    independent of them): the program is built over that connected part alone.
+    Unknowns: each class's answers per value (x) and the protected figure's share of each class it
+    touches (y). Equations: every figure's sum per value; each class's number of answers on the
+    scale (a gift to the attacker); the share's number of answers. Bounds: a share's count of a
+    value is at most the class's. Only the connected part of the classes is built.
     """
-    component = set(share)
-    frontier = list(share)
-    while frontier:
-        rows_here = np.flatnonzero(incidence[:, frontier].any(axis=1))
-        reached = set(np.flatnonzero(incidence[rows_here].any(axis=0)).tolist()) - component
-        component |= reached
-        frontier = list(reached)
-    keep = sorted(component)
+    keep = _component(incidence, set(share))
     index_of = {c: i for i, c in enumerate(keep)}
-    incidence = incidence[np.flatnonzero(incidence[:, keep].any(axis=1))][:, keep]
+    sub = incidence[:, keep]
+    sub = sub[np.flatnonzero(np.diff(sub.indptr))]  # figures that touch the component
     totals = totals[keep]
-    share = {index_of[c]: part for c, part in share.items()}
-    classes = totals.shape[0]
-    touched = sorted(share)
-    n_x = classes * 5
-    n_y = len(touched) * 5
-    right = incidence @ totals[:, 1:]  # the figures' sums over the unknown pairs, per value
-    rows, rhs = [], []
-    for figure in range(incidence.shape[0]):
-        for value in range(5):
-            row = np.zeros(n_x + n_y)
-            row[value:n_x:5] = incidence[figure]
-            rows.append(row)
-            rhs.append(right[figure, value])
-    for c in range(classes):  # each class's answers on the scale are known (an attacker's gift)
-        row = np.zeros(n_x + n_y)
-        row[c * 5 : c * 5 + 5] = 1
-        rows.append(row)
-        rhs.append(totals[c, 1:].sum())
-    upper, upper_rhs = [], []
-    for index, c in enumerate(touched):
-        row = np.zeros(n_x + n_y)
-        row[n_x + index * 5 : n_x + index * 5 + 5] = 1
-        rows.append(row)
-        rhs.append(share[c][1:].sum())
-        for value in range(5):  # the share of a value is at most the class's
-            bound = np.zeros(n_x + n_y)
-            bound[n_x + index * 5 + value] = 1
-            bound[c * 5 + value] = -1
-            upper.append(bound)
-            upper_rhs.append(0.0)
-    objective = np.zeros(n_x + n_y)
-    for index in range(len(touched)):
-        objective[n_x + index * 5 : n_x + index * 5 + 5] = VALUES
+    touched = sorted(index_of[c] for c in share)
+    parts = {index_of[c]: part for c, part in share.items()}
+    classes = len(keep)
+    n_x, n_y = classes * 5, len(touched) * 5
+    width = n_x + n_y
+    blocks = []
+    rhs = []
+    right = sub @ totals[:, 1:]  # the figures' sums over the unknown pairs, per value
+    for value in range(5):  # figure f, value v: sum over its classes of x[c, v]
+        select = sparse.csr_matrix(
+            (np.ones(classes), (np.arange(classes), np.arange(classes) * 5 + value)), shape=(classes, width)
+        )
+        blocks.append(sub @ select)
+        rhs.append(right[:, value])
+    class_rows = sparse.csr_matrix(
+        (np.ones(n_x), (np.repeat(np.arange(classes), 5), np.arange(n_x))), shape=(classes, width)
+    )
+    blocks.append(class_rows)
+    rhs.append(totals[:, 1:].sum(axis=1))
+    share_rows = sparse.csr_matrix(
+        (np.ones(n_y), (np.repeat(np.arange(len(touched)), 5), n_x + np.arange(n_y))), shape=(len(touched), width)
+    )
+    blocks.append(share_rows)
+    rhs.append(np.asarray([parts[c][1:].sum() for c in touched]))
+    equations = sparse.vstack(blocks).tocsr()
+    bound_rows = np.repeat(np.arange(n_y), 2)
+    bound_cols = np.column_stack(
+        [n_x + np.arange(n_y), np.repeat(np.asarray(touched) * 5, 5) + np.tile(np.arange(5), len(touched))]
+    ).reshape(-1)
+    bound_data = np.tile([1.0, -1.0], n_y)
+    upper = sparse.csr_matrix((bound_data, (bound_rows, bound_cols)), shape=(n_y, width))
+    objective = np.zeros(width)
+    objective[n_x:] = np.tile(VALUES, len(touched))
     found = []
     for sign in (1.0, -1.0):
         report.programs += 1
         result = linprog(
             sign * objective,
-            A_ub=np.asarray(upper),
-            b_ub=np.asarray(upper_rhs),
-            A_eq=np.asarray(rows),
-            b_eq=np.asarray(rhs),
+            A_ub=upper,
+            b_ub=np.zeros(n_y),
+            A_eq=equations,
+            b_eq=np.concatenate(rhs).astype(np.float64),
             bounds=(0, None),
             method="highs",
         )
@@ -209,25 +326,32 @@ def _program(
 # --- the organisation figures of a round ---------------------------------------------------------
 
 
-def protected_figures(
-    built: org.Built, subjects: set[int], nodes: dict[int, list[str]] | None = None
-) -> dict[tuple[int, str], np.ndarray]:
-    """Each leader's own figures, as pairs: every statement, and every node (`nodes`: question index
-    → the nodes above it), in both views. A figure of one of the leader's other groups is part of
-    "everyone else": its share of a class has fewer answers, so its range is never narrower."""
-    out: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for pair in range(built.problem.pair_count):
-        subject = int(built.pair_subject[pair])
-        if subject not in subjects:
-            continue
-        question = int(built.pair_question[pair])
-        part = int(built.pair_part[pair])
+def protected_figures(built: org.Built) -> tuple[Protected, np.ndarray]:
+    """Every leader's own figures, as pairs: every statement, and every node above it (area,
+    competency), in both views; with the leader of each. A figure of one of the leader's other
+    groups is part of "everyone else": its share of a class has fewer answers, so its range is
+    never narrower."""
+    keys: list[tuple[int, str]] = []
+    index: dict[tuple[int, str], int] = {}
+    owner: list[int] = []
+    members: list[int] = []
+    nodes = built.question_nodes
+    for pair, (subject, question, part) in enumerate(
+        zip(built.pair_subject.tolist(), built.pair_question.tolist(), built.pair_part.tolist(), strict=True)
+    ):
         for view in org.VIEWS:
-            if part in org.IN_VIEW[view]:
-                out[(subject, f"{view}:q{question}")].append(pair)
-                for node in (nodes or {}).get(question, ()):
-                    out[(subject, f"{view}:n:{node}")].append(pair)
-    return {key: np.asarray(members, dtype=np.int64) for key, members in out.items()}
+            if part not in org.IN_VIEW[view]:
+                continue
+            for name in (f"{view}:q{question}", *(f"{view}:n:{node}" for node in nodes.get(question, ()))):
+                key = (subject, name)
+                number = index.get(key)
+                if number is None:
+                    number = index[key] = len(keys)
+                    keys.append(key)
+                owner.append(number)
+                members.append(pair)
+    leader_of = np.asarray([k[0] for k in keys], dtype=np.int64)
+    return Protected(keys, np.asarray(owner, dtype=np.int64), np.asarray(members, dtype=np.int64)), leader_of
 
 
 def audit_org(
@@ -242,10 +366,11 @@ def audit_org(
     """Audit every kind of reader of the round's organisation figures (or the `limit` widest)."""
     report = Report()
     published = np.asarray([key in decision.published for key in built.keys], dtype=bool)
-    distinct: dict[tuple[int, frozenset[int], bool], org.Reader] = {}
-    for reader in readers:
-        distinct.setdefault((reader.scope, reader.known, reader.everything), reader)
+    distinct: dict[tuple[int, frozenset[int], bool, frozenset[tuple[int, bool]]], org.Reader] = {}
+    for reader in (org.relevant(built, r) for r in readers):
+        distinct.setdefault((reader.scope, reader.known, reader.everything, reader.rated), reader)
     chosen = list(distinct.values())
+    everyone, leader_of = protected_figures(built)
     if limit is not None:
         chosen.sort(key=lambda r: -_width(built, r))
         chosen = chosen[:limit]
@@ -256,10 +381,12 @@ def audit_org(
         unknown = ~np.isin(built.pair_subject, list(reader.known))
         figures = [built.problem.members[f] for f in np.flatnonzero(visible)]
         seen = np.concatenate(figures)
-        strangers = set(np.unique(built.pair_subject[seen][unknown[seen]]).tolist())
-        protected = protected_figures(built, strangers, built.question_nodes)
+        strangers = np.unique(built.pair_subject[seen][unknown[seen]])
+        keep = np.isin(leader_of[everyone.owner], strangers)
+        protected = Protected(everyone.keys, everyone.owner[keep], everyone.members[keep])
         report.readers += 1
-        audit_reader(_label(reader), figures, unknown, built.pair_vectors, protected, min_range, report)
+        own = org.own_answers(built, reader)
+        audit_reader(_label(reader), figures, unknown, built.pair_vectors, protected, min_range, report, own)
     return report.as_dict() | {"findings": [f.__dict__ for f in report.violations[:20]]}
 
 
@@ -293,6 +420,8 @@ def audit_personal(subject: int, decision: personal.Decision, min_range: float, 
     unknown = np.zeros(len(vectors), dtype=bool)
     unknown[list(hidden_pairs)] = True
     shown = [np.asarray(m, dtype=np.int64) for m, on in zip(decision.members, decision.shown, strict=True) if on]
-    protected = {(subject, name): np.asarray([pair], dtype=np.int64) for pair, name in hidden_pairs.items()}
+    protected = Protected.from_dict(
+        {(subject, name): np.asarray([pair], dtype=np.int64) for pair, name in hidden_pairs.items()}
+    )
     report.readers += 1
     audit_reader(f"report {subject}", shown, unknown, vectors, protected, min_range, report)

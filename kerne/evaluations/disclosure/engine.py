@@ -44,17 +44,21 @@ class Problem:
 
     def __post_init__(self) -> None:
         rng = np.random.default_rng(20261201)
-        self._weights = rng.integers(1, 2**32, size=(len(self.members), 2)).astype(np.float64)
+        # Two 31-bit weights per figure: a pair's sums stay exact in float64 (a pair lies in far
+        # fewer than 2²¹ figures) and are then folded into one 64-bit signature.
+        self._weights = rng.integers(1, 2**31, size=(len(self.members), 2)).astype(np.float64)
         self.infinite = frozenset(np.flatnonzero(~np.isfinite(self.cost)).tolist())
 
     def figures_of(self, pair: int) -> IntArray:
-        """The figures a pair lies in (built once, on first use)."""
+        """The figures a pair lies in (an index built once, on first use)."""
         if self._figures_of is None:
-            owners: list[list[int]] = [[] for _ in range(self.pair_count)]
-            for figure, members in enumerate(self.members):
-                for index in members.tolist():
-                    owners[index].append(figure)
-            self._figures_of = [np.asarray(o, dtype=np.int64) for o in owners]
+            lengths = np.fromiter((len(m) for m in self.members), dtype=np.int64, count=len(self.members))
+            pairs = np.concatenate(self.members) if len(self.members) else np.zeros(0, np.int64)
+            figures = np.repeat(np.arange(len(self.members), dtype=np.int64), lengths)
+            order = np.argsort(pairs, kind="stable")
+            bounds = np.searchsorted(pairs[order], np.arange(self.pair_count + 1))
+            owners = figures[order]
+            self._figures_of = [owners[bounds[i] : bounds[i + 1]] for i in range(self.pair_count)]
         return self._figures_of[pair]
 
     def classes(self, visible: BoolArray | None = None) -> tuple[IntArray, int]:
@@ -72,15 +76,13 @@ class Problem:
         size = int(index.max()) - base + 1
         high = np.bincount(index - base, weights=np.repeat(self._weights[chosen, 0], lengths), minlength=size)
         low = np.bincount(index - base, weights=np.repeat(self._weights[chosen, 1], lengths), minlength=size)
-        keys = np.stack([high, low], axis=1)
-        unique, local = np.unique(keys, axis=0, return_inverse=True)
+        # One 64-bit signature per pair (wrapping multiplication mixes the two sums); 0 stays 0.
+        keys = high.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + low.astype(np.uint64)
+        unique, local = np.unique(keys, return_inverse=True)
         local = local.reshape(-1)
-        zero = np.flatnonzero((unique[:, 0] == 0) & (unique[:, 1] == 0))
-        if len(zero):
-            # The all-zero signature ("in no figure") becomes class 0, the rest keep their order.
-            renumber = np.arange(len(unique))
-            renumber[zero[0]], renumber[0] = 0, zero[0]
-            inverse[base : base + size] = renumber[local]
+        if unique[0] == 0 and high[local == 0].max(initial=0) == 0:
+            # The all-zero signature ("in no figure") is class 0, the rest keep their order.
+            inverse[base : base + size] = local
             return inverse, len(unique)
         inverse[base : base + size] = local + 1
         return inverse, len(unique) + 1
@@ -284,68 +286,132 @@ class PeopleRule(Rule):
 
 class LeadersRule(Rule):
     """For one kind of reader: a class holding answers about a leader whose report the reader may
-    not open must hold answers about at least `min_leaders` such leaders, and within it no part of
-    such a leader's (each `portions` array gives, per pair, the id of the part it belongs to: one
-    pair, or all of a leader's pairs in the class …) may have a mean the class's answers pin to a
-    range of less than `min_range` scale points."""
+    not open must hold answers about at least `min_leaders` such leaders, and within it neither any
+    one pair of such a leader's nor all of that leader's pairs in it together may have a mean the
+    class's answers pin to a range of less than `min_range` scale points.
+
+    `leader[p]` numbers the leaders 0, 1, … in the order their pairs are laid out. `own[p]` says that
+    pair p may hold one of the reader's own answers (they rated that leader): the reader then knows
+    one of its answers, and the range must hold for the others too: with one such pair in a pair or a
+    leader's part, with any one of its answers taken out; with r of them in a leader's part, the
+    part's range less 4 points for each (a bound on what r known answers can narrow it by) over its
+    answers less r."""
 
     def __init__(
         self,
-        subject: IntArray,
+        leader: IntArray,
         unknown: BoolArray,
         min_leaders: int,
         vectors: IntArray,
-        portions: Sequence[IntArray],
         min_range: float = 1.0,
+        own: BoolArray | None = None,
     ) -> None:
-        self.subject, self.unknown, self.min_leaders = subject, unknown, min_leaders
-        self.vectors, self.portions, self.min_range = vectors, portions, min_range
+        self.leader, self.unknown, self.min_leaders = leader, unknown, min_leaders
+        self.vectors, self.min_range, self.own = vectors, min_range, own
+        self.answers = vectors[:, 1:].sum(axis=1)
+        self.leaders = int(leader.max()) + 1 if len(leader) else 1
 
     def unsafe(self, inverse: IntArray, count: int) -> IntArray:
-        size = len(self.subject)
+        size = len(self.leader)
         inverse = inverse[:size] if len(inverse) >= size else np.pad(inverse, (0, size - len(inverse)))
         mask = self.unknown & (inverse != 0)
         if not mask.any():
             return np.zeros(0, dtype=np.int64)
         classes = inverse[mask]
-        pairs = np.unique(np.stack([classes, self.subject[mask]], axis=1), axis=0)
-        leaders = np.bincount(pairs[:, 0], minlength=count)
+        # (class, leader) once each: how many leaders a class holds, and each leader's part of it.
+        unique_key, where = np.unique(classes * self.leaders + self.leader[mask], return_inverse=True)
+        portion_class = unique_key // self.leaders
+        leaders = np.bincount(portion_class, minlength=count)
         present = np.zeros(count, dtype=bool)
         present[classes] = True
         unsafe = present & (leaders < self.min_leaders)
         vectors = self.vectors[mask, 1:]
         totals = np.zeros((count, 5), dtype=np.int64)
         np.add.at(totals, classes, vectors)
-        answers = vectors.sum(axis=1)
-        for portion in self.portions:
-            ids = portion[mask]
-            width = int(ids.max()) + 1
-            unique_key, where = np.unique(classes * width + ids, return_inverse=True)
-            answered = np.bincount(where.reshape(-1), weights=answers).astype(np.int64)
-            portion_class = unique_key // width
-            narrow = _narrow(totals[portion_class], answered, self.min_range)
-            unsafe[np.unique(portion_class[narrow])] = True
+        answers = self.answers[mask]
+        narrow = _narrow(totals[classes], answers, self.min_range)  # each pair alone
+        unsafe[classes[narrow]] = True
+        answered = np.bincount(where.reshape(-1), weights=answers).astype(np.int64)  # each leader's part
+        narrow = _narrow(totals[portion_class], answered, self.min_range)
+        unsafe[portion_class[narrow]] = True
+        if self.own is not None:
+            own = self.own[mask]
+            if own.any():
+                narrow = _narrow_less_one(totals[classes[own]], vectors[own], answers[own], self.min_range)
+                unsafe[classes[own][narrow]] = True
+                # Each leader's part: with one known answer exactly as for a pair, with more the bound.
+                flat = where.reshape(-1)
+                known = np.bincount(flat, weights=own, minlength=len(unique_key)).astype(np.int64)
+                held = np.zeros((len(unique_key), 5), dtype=np.int64)
+                np.add.at(held, flat[own], vectors[own])
+                one = known == 1
+                narrow = _narrow_less_one(totals[portion_class[one]], held[one], answered[one], self.min_range)
+                unsafe[portion_class[one][narrow]] = True
+                more = known > 1
+                narrow = _narrow_less_known(totals[portion_class[more]], answered[more], known[more], self.min_range)
+                unsafe[portion_class[more][narrow]] = True
         return np.flatnonzero(unsafe)
 
     def safe(self, pairs: IntArray) -> bool:
         mine = pairs[self.unknown[pairs]]
         if not len(mine):
             return True
-        if len(np.unique(self.subject[mine])) < self.min_leaders:
+        position = self.leader[mine]
+        base = int(position.min())
+        answers = self.answers[mine]
+        per_leader = np.bincount(position - base, weights=answers, minlength=1)
+        present = np.bincount(position - base, minlength=1) > 0
+        if int(present.sum()) < self.min_leaders:
             return False
-        vectors = self.vectors[mine, 1:]
-        total = vectors.sum(axis=0)
-        answers = vectors.sum(axis=1)
-        for portion in self.portions:
-            ids, where = np.unique(portion[mine], return_inverse=True)
-            answered = np.bincount(where.reshape(-1), weights=answers).astype(np.int64)
-            if _narrow(np.broadcast_to(total, (len(ids), 5)), answered, self.min_range).any():
+        total = self.vectors[mine, 1:].sum(axis=0)
+        for answered in (answers, per_leader[present].astype(np.int64)):
+            if _narrow(np.broadcast_to(total, (len(answered), 5)), answered, self.min_range).any():
                 return False
+        if self.own is not None:
+            own = self.own[mine]
+            if own.any():
+                totals = np.broadcast_to(total, (int(own.sum()), 5))
+                if _narrow_less_one(totals, self.vectors[mine[own], 1:], answers[own], self.min_range).any():
+                    return False
+                known = np.bincount(position - base, weights=own, minlength=1)[present].astype(np.int64)
+                answered = per_leader[present].astype(np.int64)
+                held = np.zeros((len(present), 5), dtype=np.int64)
+                np.add.at(held, (position - base)[own], self.vectors[mine[own], 1:])
+                held = held[present]
+                totals = np.broadcast_to(total, (len(answered), 5))
+                one, more = known == 1, known > 1
+                if _narrow_less_one(totals[one], held[one], answered[one], self.min_range).any():
+                    return False
+                if _narrow_less_known(totals[more], answered[more], known[more], self.min_range).any():
+                    return False
         return True
 
 
-def _narrow(totals: IntArray, answered: IntArray, min_range: float) -> BoolArray:
-    """For each (class totals, portion of n answers): is the portion's feasible mean range too narrow?"""
+def _narrow_less_one(totals: IntArray, own: IntArray, answered: IntArray, min_range: float) -> BoolArray:
+    """For each pair holding one of the reader's answers (`own`: the pair's answers per value 1…5):
+    is the range of the pair's other answers too narrow for some value the reader's answer had?"""
+    narrow = np.zeros(len(answered), dtype=bool)
+    for value in range(5):
+        possible = own[:, value] > 0
+        if not possible.any():
+            continue
+        less = totals[possible].copy()
+        less[:, value] -= 1
+        narrow[possible] |= _narrow(less, answered[possible] - 1, min_range)
+    return narrow
+
+
+def _narrow_less_known(totals: IntArray, answered: IntArray, known: IntArray, min_range: float) -> BoolArray:
+    """For each part of n answers of which the reader knows k: is (range − 4k) / (n − k) too narrow?"""
+    low, high = _extremes(totals, answered)
+    rest = answered - known
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = np.where(rest > 0, (high - low - 4 * known) / np.maximum(rest, 1), np.inf)
+    return (rest > 0) & (spread < min_range - 1e-9)
+
+
+def _extremes(totals: IntArray, answered: IntArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Row by row: the lowest and the highest sum of `answered` answers drawn from `totals`."""
     values = np.arange(1, 6)
     low = np.zeros(len(answered))
     high = np.zeros(len(answered))
@@ -358,6 +424,12 @@ def _narrow(totals: IntArray, answered: IntArray, min_range: float) -> BoolArray
         take = np.minimum(left_high, totals[:, 4 - index])
         high += take * values[4 - index]
         left_high -= take
+    return low, high
+
+
+def _narrow(totals: IntArray, answered: IntArray, min_range: float) -> BoolArray:
+    """For each (class totals, portion of n answers): is the portion's feasible mean range too narrow?"""
+    low, high = _extremes(totals, answered)
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.where(answered > 0, (high - low) / np.maximum(answered, 1), np.inf)
     return (answered > 0) & (spread < min_range - 1e-9)

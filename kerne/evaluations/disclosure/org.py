@@ -53,11 +53,37 @@ class Leader:
 
 @dataclass(frozen=True)
 class Reader:
-    """One kind of reader: the scope they see and the leaders whose reports they may open."""
+    """One kind of reader: the scope they see, the leaders whose reports they may open, and the
+    leaders they rated themselves in an anonymous group (their own answer is in those figures)."""
 
     scope: int  # WHOLE or a unit id
     known: frozenset[int]
     everything: bool = False  # HR: every figure of every scope
+    rated: frozenset[tuple[int, bool]] = frozenset()  # (leader, as one of their employees?)
+
+
+RATED_AS_EMPLOYEE = (PART_EMPLOYEES, PART_OTHERS, PART_EMPLOYEES_ONLY)
+RATED_OTHERWISE = (PART_REST, PART_OTHERS)
+
+
+def own_answers(built: Built, reader: Reader) -> np.ndarray | None:
+    """Per pair: may it hold one of the reader's own answers? None when it holds none of them."""
+    if not reader.rated:
+        return None
+    own = np.zeros(built.problem.pair_count, dtype=bool)
+    for subject, as_employee in reader.rated:
+        parts = RATED_AS_EMPLOYEE if as_employee else RATED_OTHERWISE
+        own |= (built.pair_subject == subject) & np.isin(built.pair_part, parts)
+    return own if own.any() else None
+
+
+def relevant(built: Built, reader: Reader) -> Reader:
+    """The reader with only what matters to what they see: own answers about leaders in their scope."""
+    if reader.everything or not reader.rated:
+        return reader
+    lo, hi = built.subject_range.get(reader.scope, (0, 0))
+    inside = set(built.pair_subject[lo:hi].tolist())
+    return Reader(reader.scope, reader.known, reader.everything, frozenset(r for r in reader.rated if r[0] in inside))
 
 
 @dataclass(frozen=True)
@@ -126,7 +152,7 @@ def build(
 ) -> Built:
     """The candidate figures: the heat map (areas of every unit and of the whole, both views), and
     for each scope the role levels (areas) and the scope's statements and competencies."""
-    areas = set(area_keys)
+    areas = sorted(set(area_keys))  # a fixed order: the same round gives the same decision
     ordered = sorted(leaders, key=lambda leader: (leader.units, leader.subject))
     subject_index: list[int] = []
     part: list[int] = []
@@ -262,10 +288,12 @@ def decide(built: Built, readers: Sequence[Reader], min_leaders: int, min_range:
     # A figure about fewer leaders than the minimum is hidden from the start (nobody may read it
     # without knowing every leader in it, and HR or the line above would not).
     problem.hidden |= built.figure_subjects < min_leaders
-    pair_ids = np.arange(problem.pair_count, dtype=np.int64)
+    # Leaders numbered 0, 1, … in the order of their pairs (the rule counts them with bincount).
+    starts = np.r_[True, built.pair_subject[1:] != built.pair_subject[:-1]] if problem.pair_count else np.zeros(0, bool)
+    leader = np.cumsum(starts) - 1
     views: list[tuple[np.ndarray | None, engine.Rule]] = []
     subject_lists = [np.unique(built.pair_subject[m]) for m in problem.members]
-    for reader in _distinct(readers):
+    for reader in _distinct([relevant(built, r) for r in readers]):
         unknown = ~np.isin(built.pair_subject, list(reader.known))
         visible = visible_to(built, reader)
         if not visible.any() or not unknown.any():
@@ -280,7 +308,7 @@ def decide(built: Built, readers: Sequence[Reader], min_leaders: int, min_range:
                 if 0 < strangers < min_leaders:
                     problem.hidden[index] = True
         rule = engine.LeadersRule(
-            built.pair_subject, unknown, min_leaders, built.pair_vectors, [pair_ids, built.pair_subject], min_range
+            leader, unknown, min_leaders, built.pair_vectors, min_range, own_answers(built, reader)
         )
         views.append((None if reader.everything else visible, rule))
     passes = engine.suppress(problem, views)
@@ -297,7 +325,7 @@ def decide(built: Built, readers: Sequence[Reader], min_leaders: int, min_range:
 
 def _distinct(readers: Sequence[Reader]) -> list[Reader]:
     """Readers with the same scope and the same knowledge see the same: one of each is enough."""
-    seen: dict[tuple[int, frozenset[int], bool], Reader] = {}
+    seen: dict[tuple[int, frozenset[int], bool, frozenset[tuple[int, bool]]], Reader] = {}
     for reader in readers:
-        seen.setdefault((reader.scope, reader.known, reader.everything), reader)
+        seen.setdefault((reader.scope, reader.known, reader.everything, reader.rated), reader)
     return list(seen.values())

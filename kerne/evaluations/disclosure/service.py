@@ -27,6 +27,7 @@ from kerne.evaluations.models import (
     POOLED,
     Disclosure,
     GroupKey,
+    Invitation,
     OrgFigures,
     PersonalFigures,
     RaterGroup,
@@ -69,10 +70,12 @@ class Readers:
     scopes: dict[int, int]  # person id → the unit whose organisation report they read
     hr_known_all: bool
     admins: list[int]  # person ids of HR administrators (their own knowledge as leaders)
+    rated: dict[int, set[tuple[int, bool]]]  # person id → (leader, as an employee?) they were asked to rate
 
 
 def _readers(round_: Round, subjects: list[Subject]) -> Readers:
-    """Who may open which report, as the round's settings say, resolved now (2 queries)."""
+    """Who may open which report, as the round's settings say, resolved now (4 queries); and whom
+    each of them was asked to rate in an anonymous group (they know their own answers)."""
     from kerne.accounts.models import User
     from kerne.organisation.models import Position
 
@@ -99,7 +102,14 @@ def _readers(round_: Round, subjects: list[Subject]) -> Readers:
         .exclude(person=None)
         .values_list("person_id", flat=True)
     )
-    return Readers(personal_readers, scopes, round_.report_to_hr, admins)
+    rated: dict[int, set[tuple[int, bool]]] = defaultdict(set)
+    for person_id, subject_id, group_key in (
+        Invitation.objects.filter(round=round_, person__isnull=False)
+        .exclude(group__key__in=NAMED_GROUPS)
+        .values_list("person_id", "subject_id", "group__key")
+    ):
+        rated[person_id].add((subject_id, group_key == GroupKey.EMPLOYEES))
+    return Readers(personal_readers, scopes, round_.report_to_hr, admins, rated)
 
 
 def _org_readers(readers: Readers, subject_ids: Iterable[int]) -> list[org.Reader]:
@@ -109,8 +119,16 @@ def _org_readers(readers: Readers, subject_ids: Iterable[int]) -> list[org.Reade
             knows[person_id].add(subject_id)
     out = [org.Reader(org.WHOLE, frozenset(subject_ids) if readers.hr_known_all else frozenset(), everything=True)]
     if not readers.hr_known_all:
-        out.extend(org.Reader(org.WHOLE, frozenset(knows.get(p, ())), everything=True) for p in readers.admins)
-    out.extend(org.Reader(unit, frozenset(knows.get(person, ()))) for person, unit in readers.scopes.items())
+        out.extend(
+            org.Reader(
+                org.WHOLE, frozenset(knows.get(p, ())), everything=True, rated=frozenset(readers.rated.get(p, ()))
+            )
+            for p in readers.admins
+        )
+    out.extend(
+        org.Reader(unit, frozenset(knows.get(person, ())), rated=frozenset(readers.rated.get(person, ())))
+        for person, unit in readers.scopes.items()
+    )
     return out
 
 
