@@ -22,7 +22,7 @@ MINUS = "\u2212"  # a real minus sign, as in print; screen readers read it as "m
 def rounded(value: float | Decimal, places: int = 1) -> Decimal:
     """The value rounded half up at `places` decimals, from its shortest written form."""
     try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number = _exact(value)
         return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     except InvalidOperation:
         return Decimal(0)
@@ -58,7 +58,13 @@ def change_between(now: float | None, before: float | None, places: int = 1, *, 
     """The change from `before` to `now`, computed before rounding."""
     if now is None or before is None:
         return empty
-    return change(now - before, places, empty=empty)
+    # In decimal, from the figures as written: 3.55 − 3.5 is 0.05 (rounds to +0,1), not 0.0499999….
+    return change(_exact(now) - _exact(before), places, empty=empty)
+
+
+def _exact(value: float | Decimal) -> Decimal:
+    """A float as the decimal it stands for: binary noise (0.04999999999999982 for 3.55 − 3.5) removed."""
+    return Decimal(repr(round(value, 9))) if isinstance(value, float) else Decimal(value)
 
 
 def integer(value: int | None, *, empty: str = "–") -> str:

@@ -121,7 +121,8 @@ def _excel_value(value: Any) -> Any:
 def _width(column: Column, values: Iterable[Any]) -> float:
     if column.width is not None:
         return column.width
-    longest = max([len(column.header), *(len(csv_value(v, column)) for v in values)], default=MIN_WIDTH)
+    shown = (str(v) if isinstance(v, str) else csv_value(v, column) for v in values)
+    longest = max([len(column.header), *(len(text) for text in shown)], default=MIN_WIDTH)
     return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from kerne.core.formats import decimal
 from kerne.frameworks.pictures import Area, framework_picture
 
 # Dark enough for 3:1 against white (WCAG 1.4.11) and told apart by the labels as well.
@@ -37,7 +38,8 @@ def _svg(width: int, height: int, title: str, body: str, ident: str) -> str:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """One decimal, rounded as the tables round it (kerne.core.formats), so chart and table agree."""
+    return decimal(value)
 
 
 @dataclass(frozen=True)

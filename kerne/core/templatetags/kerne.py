@@ -61,3 +61,13 @@ def short_datetime(value: Any) -> str:
     from kerne.core.formats import short_datetime as _short_datetime
 
     return _short_datetime(value)
+
+
+@register.filter
+def fewer_than(minimum: int | None) -> str:
+    """A count below a group's minimum: "færre end 5"; below a minimum of one there is nobody: "ingen"."""
+    from django.utils.translation import gettext as _
+
+    if minimum is None or minimum <= 1:
+        return _("none")
+    return _("fewer than %(minimum)s") % {"minimum": minimum}
