@@ -7,6 +7,7 @@ reports (Hjørring's seesaw, tilted by a leader's results) all draw the same pic
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from html import escape
@@ -46,11 +47,21 @@ def _text_block(
     )
 
 
+# Text in a picture is drawn at least this big on screen (CSS px), on a phone too.
+MIN_TEXT_PX = 12
+
+
+def _min_width(width: int, body: str) -> str:
+    """The least width at which the smallest text is MIN_TEXT_PX (kerne.css reads --min-width)."""
+    sizes = [float(size) for size in re.findall(r'font-size="([0-9.]+)"', body)]
+    return f"--min-width: {math.ceil(width * MIN_TEXT_PX / min(sizes))}px" if sizes else ""
+
+
 def _svg(width: int, height: int, title: str, body: str, *, ident: str) -> str:
     title_id = f"{ident}-title"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{title_id}" class="kerne-picture" '
+        f'role="img" aria-labelledby="{title_id}" class="kerne-picture" style="{_min_width(width, body)}" '
         f'font-family="Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif">'
         f'<title id="{title_id}">{escape(title)}</title>{body}</svg>'
     )
