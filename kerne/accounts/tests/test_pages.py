@@ -254,7 +254,7 @@ def test_unit_tree_query_count_does_not_grow_with_units(client, world, django_as
 
 def test_unit_tree_for_a_leader_is_their_subtree(client, world, django_assert_num_queries):
     client.force_login(world.leader)
-    with django_assert_num_queries(6):  # session, user, person, position, is-leader, units
+    with django_assert_num_queries(7):  # session, user, person, position, is-leader, units, is-leader (menu)
         html = client.get(TREE).content.decode()
     assert "2 enheder · 3 personer i en aktuel stilling" in html
     assert unit_url(unit_of(world.a[2])) in html
