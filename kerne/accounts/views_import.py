@@ -25,6 +25,7 @@ from kerne.organisation.hr_import import (
     JOIN,
     REQUIRED_COLUMNS,
     ColumnMapping,
+    FileHead,
     header_key,
     read_head,
     read_sample,
@@ -139,7 +140,10 @@ def import_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "imports": org_import_list(organisation=organisation),
         "organisation": organisation,
-        "columns": [(mapping.label(name), getattr(mapping, name)[1:]) for name in FIELD_ORDER],
+        "columns": [
+            (mapping.label(name), [" + ".join(split_columns(v)) for v in mapping.alternatives(name)[1:]])
+            for name in FIELD_ORDER
+        ],
         "crumbs": _crumbs((None, _("Import org chart"))),
     }
     return render(request, "organisation/import_list.html", context, status=400 if form.errors else 200)
@@ -291,10 +295,16 @@ def _column_fields(choice: dict[str, str], headers: list[str]) -> list[dict[str,
 def import_columns_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Which column holds what: pre-filled from last time or the headers, checked, then the preview."""
     org_import = _import(request, pk)
-    head = read_head(
-        bytes(org_import.data), encoding=org_import.encoding or None, delimiter=org_import.delimiter or None
+    started = org_import.status != OrgImport.Status.PREVIEWED
+    # A started import's file may already be gone (it is deleted once applied): nothing to read.
+    head = (
+        FileHead()
+        if started
+        else read_head(
+            bytes(org_import.data), encoding=org_import.encoding or None, delimiter=org_import.delimiter or None
+        )
     )
-    editable = org_import.status == OrgImport.Status.PREVIEWED and bool(head.headers)
+    editable = not started and bool(head.headers)
     choice = dict(org_import.columns)
     errors: list[str] = []
     status = 200
@@ -317,6 +327,7 @@ def import_columns_view(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "fields": _column_fields(choice, head.headers),
         "errors": errors,
+        "column_rows": _column_summary(org_import.columns),
         "sample": read_sample(head, ColumnMapping.from_choice(choice)).rows if head.headers and not errors else [],
         "sample_fields": [(name, labels.label(name)) for name in FIELD_ORDER],
         "crumbs": _crumbs(
