@@ -127,6 +127,23 @@ def live_frameworks(transactional_db: None, seed_specs: tuple[Any, ...]) -> dict
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache (rate limits, cached reports keyed by database ids)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "ratelimit"):
+        caches[alias].clear()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Remove this test process's key directory (rounds' keys made by the tests)."""
+    try:
+        from django.conf import settings
+
+        folder = Path(settings.KERNE_KEY_DIR)
+    except Exception:
+        return
+    if folder.name.startswith("test-keys-"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# The real SMTP server and OpenID Connect provider (testing/fixtures.py).
+pytest_plugins = ["testing.fixtures"]

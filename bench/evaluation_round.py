@@ -7,14 +7,18 @@ On a scratch database (see bench/org_import.py) it imports the demo kommune (45,
 2,500 leaders), prepares a round on Holstebro's framework with three own statements (34 statements
 a rater), and times:
 
-  open: create and queue the invitations   questions frozen, a link for every rater, e-mail tasks
-                                           queued in the database (target < 60 s)
-  close                                    snapshot + cutting the links (target < 30 s)
-  raw SQL aggregation                      the same counting in one plain SQL statement: the
-                                           database's own limit (target: close within 3× of it)
+  open: create and queue the invitations   the round's keys, questions frozen, a link for every
+                                           rater, e-mail tasks queued in the database (target < 60 s)
+  close                                    open every sealed response, shuffle, snapshot, keep the
+                                           raw responses and comments apart, wipe every link, and
+                                           the scrub after it (keys destroyed, files vacuumed)
+                                           (target < 60 s, issue 9)
+  bare read                                reading the sealed rows and nothing else: the database's
+                                           own part of the work
 
-Answers are written in bulk (every rater answers: about 1.2 million answers), since answering one
-by one through the form is what bench/submit_load.py measures. Prints medians and ratios.
+Every rater answers every statement (about 2 million answers at Københavns size); the responses are
+sealed to the round's key as a submit would seal them and written in bulk, since answering one by
+one through the form is what bench/submit_load.py measures. Prints medians and ratios.
 """
 
 from __future__ import annotations
@@ -33,8 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.org_import import peak_rss_mb, scratch_database, setup_django
 
 TARGET_OPEN = 60.0
-TARGET_CLOSE = 30.0
-TARGET_RATIO = 3.0
+TARGET_CLOSE = 60.0
 
 
 def build_organisation(size: str, seed: int) -> tuple[Any, Any]:
@@ -82,53 +85,58 @@ def prepare_round(organisation: Any, hr: Any) -> Any:
 
 
 def fill_answers(round_: Any, seed: int) -> int:
-    """Every rater answers every statement (bulk): the snapshot's worst case."""
-    from django.db import transaction
-    from django.utils import timezone
+    """Every rater answers every statement, sealed as a submit seals it (bulk): the close's worst case."""
+    import json
 
-    from kerne.evaluations.models import Answer, Invitation, Response, ResponseLink, RoundQuestion
+    from django.db import transaction
+    from nacl.public import PublicKey, SealedBox
+
+    from kerne.evaluations.models import Invitation, RoundQuestion, SealedResponse
     from kerne.evaluations.questionnaire import applies_to
 
     rng = random.Random(seed)
+    round_.refresh_from_db()
+    box = SealedBox(PublicKey(bytes.fromhex(round_.public_key)))
     questions = list(RoundQuestion.objects.filter(round=round_).only("id", "role_level_key"))
-    by_level: dict[str, list[int]] = {}
+    by_level: dict[str, list[str]] = {}
     total = 0
     invitations = (
         Invitation.objects.filter(round=round_)
-        .select_related("subject")
-        .only("id", "subject_id", "group_id", "subject__framework_role_level")
+        .select_related("subject", "group")
+        .only("id", "subject_id", "group__key", "subject__framework_role_level")
     )
-    responses: list[Response] = []
-    links: list[ResponseLink] = []
-    answers: list[Answer] = []
-    now = timezone.now()
+    sealed: list[SealedResponse] = []
 
     def flush() -> None:
         with transaction.atomic():
-            Response.objects.bulk_create(responses, batch_size=2000)
-            ResponseLink.objects.bulk_create(links, batch_size=2000)
-            Answer.objects.bulk_create(answers, batch_size=5000)
-        responses.clear()
-        links.clear()
-        answers.clear()
+            SealedResponse.objects.bulk_create(sealed, batch_size=2000)
+        sealed.clear()
 
     for invitation in invitations.iterator(chunk_size=2000):
         level = invitation.subject.framework_role_level
-        ids = by_level.setdefault(level, [q.pk for q in questions if applies_to(q, level)])
-        response = Response(
-            round_id=round_.pk, subject_id=invitation.subject_id, group_id=invitation.group_id, submitted=True
-        )
-        responses.append(response)
-        links.append(ResponseLink(invitation_id=invitation.pk, response=response, submitted=True, saved_at=now))
+        ids = by_level.setdefault(level, [str(q.pk) for q in questions if applies_to(q, level)])
         base = rng.choice((3, 4, 4, 4, 5))
-        for question_id in ids:
-            value = 0 if rng.random() < 0.05 else min(5, max(1, base + rng.choice((-1, 0, 0, 0, 1))))
-            answers.append(Answer(response=response, question_id=question_id, value=value))
+        answers = {q: 0 if rng.random() < 0.05 else min(5, max(1, base + rng.choice((-1, 0, 0, 0, 1)))) for q in ids}
+        content = {"s": invitation.subject_id, "g": invitation.group.key, "a": answers, "c": {}}
+        if rng.random() < 0.2:
+            content["c"] = {"stabil-drift": "Tydelig og nærværende leder."}
+        sealed.append(SealedResponse(round_id=round_.pk, data=box.encrypt(json.dumps(content).encode())))
         total += len(ids)
-        if len(answers) > 100_000:
+        if len(sealed) >= 5000:
             flush()
     flush()
+    Invitation.objects.filter(round=round_).update(submitted=True)
     return total
+
+
+def bare_read(round_: Any) -> float:
+    """Reading every sealed row of the round and nothing else."""
+    from kerne.evaluations.models import SealedResponse
+
+    started = time.perf_counter()
+    for _row in SealedResponse.objects.filter(round=round_).values_list("data").iterator(chunk_size=2000):
+        pass
+    return time.perf_counter() - started
 
 
 def run(size: str, seed: int) -> dict[str, float]:
@@ -153,14 +161,13 @@ def run(size: str, seed: int) -> dict[str, float]:
     answers = fill_answers(round_, seed)
     connection.cursor().execute("ANALYZE") if connection.vendor == "postgresql" else None
 
+    raw_seconds = bare_read(round_)
     started = time.perf_counter()
-    closing.raw_sql_counts(round_)
-    raw_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    closing.round_close(round_=round_, actor=hr)
+    closing.round_close(round_=round_, actor=hr)  # the scrub runs when the closing commits
     close_seconds = time.perf_counter() - started
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
+    assert round_.scrubbed_at is not None, "the scrub after closing did not complete"
     return {
         "leaders": subjects,
         "invitations": invitations,
@@ -193,19 +200,20 @@ def main() -> int:
     )
     ok = True
     for name, target in (("open", TARGET_OPEN), ("close", TARGET_CLOSE), ("raw_sql", None)):
+        label = "bare read" if name == "raw_sql" else name
         values = [r[name] for r in runs]
         median = statistics.median(values)
-        line = f"  {name:<8} median {median:7.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
+        line = f"  {label:<9} median {median:7.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
         if target is not None:
             line += f"  target < {target:.0f} s: {'OK' if median < target else 'MISSED'}"
             ok &= median < target
         print(line)
     ratio = statistics.median(r["close"] / r["raw_sql"] for r in runs)
-    verdict = "OK" if ratio <= TARGET_RATIO else "MISSED"
-    print(f"  close / raw SQL aggregation: {ratio:.2f}×  target ≤ {TARGET_RATIO:.0f}×: {verdict}")
+    print(f"  close / bare read of the sealed rows: {ratio:.1f}×")
+    opened = statistics.median(r["invitations"] / r["close"] for r in runs)
+    print(f"  sealed responses opened per second (close): {opened:,.0f}")
     print(f"  invitations per second (open): {statistics.median(r['invitations'] / r['open'] for r in runs):,.0f}")
     print(f"  peak memory: {peak_rss_mb():.0f} MB")
-    ok &= ratio <= TARGET_RATIO
     return 0 if ok else 1
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from kerne.api.main import api
 from kerne.home import views as home
 
 urlpatterns = [
@@ -13,5 +14,8 @@ urlpatterns = [
     path("rapporter/", include("kerne.reports.urls")),
     path("evaluering/", include("kerne.evaluations.urls")),
     path("organisation/import/", include("kerne.accounts.import_urls")),
+    path("resultater/", include("kerne.results.urls")),
+    path("api-noegler/", include("kerne.api.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -48,10 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "axes",
     "kerne.core",
     "kerne.organisation",
     "kerne.accounts",
+    # After kerne.accounts, whose axes_reset_username (any case) replaces axes' own.
+    "axes",
     "kerne.frameworks",
     "kerne.evaluations",
     "kerne.reports",
@@ -103,8 +104,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and the web process use the file at the same time.
+    # secure_delete: a deleted row is overwritten in the file at once, never left to be found there.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -126,7 +128,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # django-axes checks every attempt first; a locked-out address gets the lockout page, not a login.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kerne.accounts.backends.ModelBackend",  # Django's, refusing people who have left (backends.py)
 ]
 AXES_FAILURE_LIMIT = int(env("KERNE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("KERNE_LOGIN_LOCKOUT_MINUTES", "15")))
@@ -136,11 +138,20 @@ AXES_USERNAME_CALLABLE = "kerne.accounts.throttle.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "kerne.accounts.throttle.client_ip"
 # Reverse proxies in front of Kerne whose X-Forwarded-For is trusted (0: use the connection's address).
 KERNE_PROXY_COUNT = int(env("KERNE_PROXY_COUNT", "0"))
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto: trust it, so Kerne knows the request came
+# over https (the SSO callback address, secure cookies). Off by default: without such a proxy a client
+# could claim https itself. The proxy must overwrite the header, never pass on the client's.
+KERNE_TRUST_X_FORWARDED_PROTO = env_bool("KERNE_TRUST_X_FORWARDED_PROTO")
+if KERNE_TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 AXES_RESET_ON_SUCCESS = True
 # A fixed lockout: attempts during the lockout do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "kerne.accounts.throttle.lockout_response"  # the Danish lockout page
 AXES_ENABLE_ADMIN = False
+# Single sign-on is not counted: the provider checks the password (and throttles), and a refused SSO
+# sign-in carries no user name, so counting it would lock every SSO sign-in from a shared NAT address.
+AXES_WHITELIST_CALLABLE = "kerne.accounts.throttle.is_single_sign_on"
 AXES_VERBOSE = False
 
 # OpenID Connect (Microsoft Entra ID and others) with mozilla-django-oidc: on when a client id and
@@ -163,6 +174,17 @@ KERNE_OIDC_ORGANISATION = env("KERNE_OIDC_ORGANISATION")  # slug of the organisa
 KERNE_OIDC_EMAIL_CLAIM = env("KERNE_OIDC_EMAIL_CLAIM", "email")
 KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM = env("KERNE_OIDC_EMPLOYEE_NUMBER_CLAIM")  # e.g. "employeeid"
 KERNE_OIDC_PROVIDER_NAME = env("KERNE_OIDC_PROVIDER_NAME", "Microsoft")
+OIDC_TIMEOUT = float(env("KERNE_OIDC_TIMEOUT", "10"))  # seconds for every call to the provider
+# An outbound proxy for the calls to the provider, e.g. "http://proxy.kommune.dk:8080" (else HTTPS_PROXY).
+_oidc_proxy = env("KERNE_OIDC_HTTP_PROXY")
+OIDC_PROXY = {"http": _oidc_proxy, "https": _oidc_proxy} if _oidc_proxy else None
+OIDC_STORE_ID_TOKEN = True  # the ID token is the hint for the provider's end-session at logout
+# RP-initiated logout: the provider's end-session address (default: from the discovery document), and
+# whether logging out of Kerne also logs out at the provider ("provider") or only offers it ("kerne").
+KERNE_OIDC_OP_LOGOUT_ENDPOINT = env("KERNE_OIDC_OP_LOGOUT_ENDPOINT")
+KERNE_OIDC_LOGOUT = env("KERNE_OIDC_LOGOUT", "provider")
+if KERNE_OIDC_LOGOUT not in {"provider", "kerne"}:
+    raise RuntimeError("KERNE_OIDC_LOGOUT must be 'provider' or 'kerne'.")
 if KERNE_OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("kerne.accounts.oidc.KerneOIDCBackend")
 
@@ -187,13 +209,34 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
-EMAIL_BACKEND = env("KERNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- E-mail (docs/configuration.md): the relay, and how kerne.core.mail paces and retries ---
+_email_backend = env("KERNE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if _email_backend in {"smtp", "django.core.mail.backends.smtp.EmailBackend"}:
+    # Django's SMTP backend, greeting the relay with Kerne's public host name (kerne/core/smtp.py).
+    _email_backend = "kerne.core.smtp.EmailBackend"
+EMAIL_BACKEND = _email_backend
 EMAIL_HOST = env("KERNE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("KERNE_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("KERNE_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("KERNE_EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("KERNE_EMAIL_USE_TLS")
+EMAIL_USE_TLS = env_bool("KERNE_EMAIL_USE_TLS")  # STARTTLS, usually port 587
+# Implicit TLS (SMTPS), usually port 465: on by default for port 465 unless STARTTLS is asked for.
+EMAIL_USE_SSL = env_bool("KERNE_EMAIL_USE_SSL", EMAIL_PORT == 465 and not EMAIL_USE_TLS)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise RuntimeError(
+        "KERNE_EMAIL_USE_TLS (STARTTLS, port 587) and KERNE_EMAIL_USE_SSL (implicit TLS, port 465) "
+        "cannot both be on: choose the one your mail relay offers."
+    )
+EMAIL_TIMEOUT = float(env("KERNE_EMAIL_TIMEOUT", "20"))  # seconds for each step of an SMTP conversation
 DEFAULT_FROM_EMAIL = env("KERNE_FROM_EMAIL", "Kerne <kerne@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+KERNE_REPLY_TO = env("KERNE_REPLY_TO")  # where answers to Kerne's mails go, e.g. HR's shared mailbox
+KERNE_MAIL_DOMAIN = env("KERNE_MAIL_DOMAIN")  # Message-ID domain; default: the host of KERNE_BASE_URL
+KERNE_EMAIL_HELO_NAME = env("KERNE_EMAIL_HELO_NAME")  # EHLO name; default: the host of KERNE_BASE_URL
+KERNE_EMAIL_BATCH_SIZE = int(env("KERNE_EMAIL_BATCH_SIZE", "30"))  # mails per connection (0: no limit)
+KERNE_EMAIL_BATCH_PAUSE = float(env("KERNE_EMAIL_BATCH_PAUSE", "0"))  # seconds between two connections
+KERNE_EMAIL_RETRIES = int(env("KERNE_EMAIL_RETRIES", "4"))  # tries again after a temporary failure
+KERNE_EMAIL_RETRY_DELAY = float(env("KERNE_EMAIL_RETRY_DELAY", "2"))  # first wait in seconds, doubled each time
 
 TASKS = {
     "default": {
@@ -207,12 +250,25 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Every handler hides rater links (kerne.core.logging), also runserver's request log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_rater_links": {"()": "kerne.core.logging.HideRaterLinks"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_rater_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_rater_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("KERNE_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # keeps failed logins and lockouts, drops per-login chatter
@@ -231,8 +287,25 @@ else:
     # (rate limits, and reports prepared in the background). `manage.py createcachetable` makes it.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_cache"}}
 
-# Rater links: wrong tokens per client address, and requests per valid link.
+# Rate limits have a cache of their own, so closing a round can clear every counter keyed by its
+# links (docs/privacy.md). With Redis: the same server, keys of their own that expire within a minute.
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "kerne-ratelimit",
+    }
+    RATELIMIT_USE_CACHE = "default"  # clear() would empty the whole Redis database
+else:
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_ratelimit"}
+    RATELIMIT_USE_CACHE = "ratelimit"
+
+# Result follow-up: the key Jobindsats gives an organisation for api.jobindsats.dk (docs/results.md).
+KERNE_JOBINDSATS_API_KEY = env("KERNE_JOBINDSATS_API_KEY")
+
+# Rater links: wrong links per client address, and requests per valid link.
 KERNE_BAD_TOKEN_RATE = env("KERNE_BAD_TOKEN_RATE", "20/m")
 KERNE_TOKEN_RATE = env("KERNE_TOKEN_RATE", "120/m")
-# Key for deriving rater links from their stored salt (defaults to one derived from SECRET_KEY).
-KERNE_TOKEN_KEY = env("KERNE_TOKEN_KEY")
+# The key directory: each open round's link secret and private key, one file per round, destroyed
+# when the round closes. Never in a database backup; with several machines, a shared mount.
+KERNE_KEY_DIR = Path(env("KERNE_KEY_DIR", str(BASE_DIR / "var" / "keys")))

@@ -27,4 +27,13 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-kerne-{os.getpid()}.sqlite3")}
 STATIC_ROOT = None  # type: ignore[assignment]  # served from the apps' static folders (WhiteNoise finders) in tests
 WHITENOISE_USE_FINDERS = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne-test"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne-test"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kerne-test-ratelimit"},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Each test process keeps its rounds' keys in a folder of its own.
+KERNE_KEY_DIR = BASE_DIR / "var" / f"test-keys-{os.getpid()}"
+# kerne.core.mail: retry quickly (tests that check the back-off count the waits instead).
+KERNE_EMAIL_RETRY_DELAY = 0.01
+KERNE_EMAIL_BATCH_PAUSE = 0.0

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,6 +57,9 @@ class User(AbstractUser):
     # HR / ledelsesudvikling: administers the whole organisation. Leader and employee are
     # derived from the person's position, not stored.
     is_org_admin = models.BooleanField(_("HR administrator"), default=False)
+    # Raised to end every session of this login at once (services.user_sessions_end): it is part of the
+    # hash Django keeps in each session, so an older session no longer matches and is signed out.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -68,3 +72,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        if not self.session_generation:
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
+        return salted_hmac(
+            "kerne.accounts.User.session_auth_hash",
+            f"{self.password}|{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

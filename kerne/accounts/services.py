@@ -6,9 +6,11 @@ raised as AccountError with a Danish message for the page; nothing is changed wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kerne.accounts.models import User
@@ -182,7 +184,37 @@ def user_deactivate(*, user: User, actor: Any) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     audit_record(actor=actor, action="user.deactivated", obj=user, organisation=user.organisation)
+    user_sessions_end(user_ids=[user.pk], actor=actor, reason="deactivated")
     return user
+
+
+@transaction.atomic
+def user_sessions_end(*, user_ids: Iterable[int], actor: Any, reason: str) -> int:
+    """Sign these logins out everywhere, at once (every browser, every device). Returns how many.
+
+    Raising `User.session_generation` changes the hash every session of the login carries, so Django
+    treats each of them as signed out at its next request, whatever the session store. `reason`
+    ("left": no longer in HR's file; "deactivated": closed by HR) is written to the audit log.
+    """
+    users = list(User.objects.filter(pk__in=list(user_ids)).select_related("organisation", "person"))
+    if not users:
+        return 0
+    User.objects.filter(pk__in=[u.pk for u in users]).update(session_generation=F("session_generation") + 1)
+    for user in users:
+        audit_record(
+            actor=actor,
+            action="user.sessions_ended",
+            obj=user,
+            organisation=user.organisation,
+            data={"reason": reason, "person": user.person.employee_number if user.person else None},
+        )
+    return len(users)
+
+
+def sessions_end_for_leavers(*, organisation: Organisation, person_ids: Sequence[int]) -> int:
+    """The HR import marked these people as having left: end the sessions of their logins."""
+    ids = User.objects.filter(organisation=organisation, person_id__in=list(person_ids)).values_list("pk", flat=True)
+    return user_sessions_end(user_ids=ids, actor="HR-import", reason="left")
 
 
 # --- signing in and out (called by the login, logout, reset and OIDC views) ------------------------
@@ -198,11 +230,15 @@ def login_record(*, user: User, method: str, ip: str | None) -> None:
     )
 
 
-def login_failed_record(*, email: str, method: str, ip: str | None, reason: str) -> None:
+def login_failed_record(
+    *, email: str, method: str, ip: str | None, reason: str, organisation: Organisation | None = None
+) -> None:
     """A refused sign-in, with the address that was tried (never the password).
 
     The event belongs to the organisation of the account with that address, so its HR can see
-    attempts on their users; attempts on unknown addresses belong to no organisation.
+    attempts on their users. Without such an account it belongs to `organisation` when given (single
+    sign-on: the organisation SSO is set up for, whose HR must see strangers and failures), else to
+    no organisation (a password attempt on an unknown address).
     """
     address = _normalise_email(email)[:254]
     account = User.objects.select_related("organisation").filter(email__iexact=address).first() if address else None
@@ -210,7 +246,7 @@ def login_failed_record(*, email: str, method: str, ip: str | None, reason: str)
         actor=address or "?",
         action="login.failed",
         obj=account,
-        organisation=account.organisation if account is not None else None,
+        organisation=account.organisation if account is not None and account.organisation else organisation,
         data={"email": address, "method": method, "ip": ip, "reason": reason},
     )
 
@@ -219,7 +255,8 @@ def logout_record(*, user: User, ip: str | None) -> None:
     audit_record(actor=user, action="logout", obj=user, organisation=user.organisation, data={"ip": ip})
 
 
-def password_reset_requested_record(*, email: str, ip: str | None) -> None:
+def password_reset_requested_record(*, email: str, ip: str | None, mail: str = "") -> None:
+    """`mail`: what happened to the reset mail: "sent", "failed", "pending" (relay busy or down), "none"."""
     address = _normalise_email(email)[:254]
     account = User.objects.select_related("organisation").filter(email__iexact=address).first() if address else None
     audit_record(
@@ -227,7 +264,7 @@ def password_reset_requested_record(*, email: str, ip: str | None) -> None:
         action="password_reset.requested",
         obj=account,
         organisation=account.organisation if account is not None else None,
-        data={"email": address, "ip": ip, "known": account is not None},
+        data={"email": address, "ip": ip, "known": account is not None, "mail": mail},
     )
 
 

@@ -16,6 +16,15 @@ def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None 
     return str(value).strip().lower() if value else None
 
 
+def is_single_sign_on(request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
+    """An attempt without a user name is a single sign-on callback: django-axes leaves it alone.
+
+    The password form always sends a user name. The provider does the password checking (and its own
+    throttling) for SSO; a refused SSO sign-in is recorded in the audit log, not counted for a lockout.
+    """
+    return attempted_username(request, credentials) is None and "username" not in getattr(request, "POST", {})
+
+
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """The Danish lockout page (HTTP 429), saying how long to wait."""
     cool_off = settings.AXES_COOLOFF_TIME

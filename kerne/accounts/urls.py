@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
+    path("logget-ud/", views.logged_out_view, name="logged_out"),
     path("nulstil-adgangskode/", views.PasswordResetView.as_view(), name="password_reset"),
     path("nulstil-adgangskode/sendt/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -6,10 +6,13 @@ through kerne.accounts.services (which records the audit events).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
@@ -17,17 +20,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kerne.accounts import policy, services
+from kerne.accounts import backends, oidc, policy, services
 from kerne.accounts.models import User
 from kerne.accounts.throttle import client_ip
+from kerne.core.mail import Delivery, Outgoing, deliver
 from kerne.organisation import selectors
 
 PAGE_SIZE = 50
+log = logging.getLogger(__name__)
 
 
 def _tenant_id(request: HttpRequest) -> int:
@@ -81,23 +87,124 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    """Ends Kerne's session and, after single sign-on, the provider's too (RP-initiated logout).
+
+    Then the logged-out page says what happened: logged out of Kerne only, or of the provider as well.
+    """
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        plan = oidc.logout_plan(request)
         if request.user.is_authenticated:
             services.logout_record(user=request.user, ip=client_ip(request))
-        return super().post(request, *args, **kwargs)
+        auth_logout(request)
+        # The new, anonymous session carries what the page after the logout must say.
+        request.session[LOGGED_OUT_KEY] = plan.how
+        if plan.end_session:
+            request.session[END_SESSION_KEY] = plan.end_session
+        return redirect(plan.redirect or reverse("accounts:logged_out"))
+
+
+LOGGED_OUT_KEY = "kerne_logged_out"
+END_SESSION_KEY = "kerne_end_session"
+
+
+def logged_out_view(request: HttpRequest) -> HttpResponse:
+    """After logging out (and, after single sign-on, the provider's end-session): what happened."""
+    how = request.session.pop(LOGGED_OUT_KEY, "")
+    end_session = request.session.pop(END_SESSION_KEY, "")
+    if request.user.is_authenticated:
+        how = "still_in"
+    return render(
+        request,
+        "accounts/logged_out.html",
+        {"how": how, "end_session": end_session, "provider": settings.KERNE_OIDC_PROVIDER_NAME},
+    )
+
+
+class KernePasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending through kerne.core.mail so Kerne knows whether the mail went out.
+
+    Django's own form logs a failed mail and carries on, so the page said "Tjek din e-mail" while
+    nothing was sent. Here `save()` keeps the `Delivery`, and the view says what really happened.
+    """
+
+    delivery: Delivery
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        # The same rule as signing in: nobody who has left the organisation gets a reset link.
+        return (user for user in super().get_users(email) if backends.may_sign_in(user))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        self._outgoing.append(
+            Outgoing(
+                to=to_email,
+                subject=render_to_string(subject_template_name, context),
+                text=render_to_string(email_template_name, context),
+                html=render_to_string(html_email_template_name, context) if html_email_template_name else "",
+            )
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._outgoing: list[Outgoing] = []
+        super().save(*args, **kwargs)
+        # Someone waits for the page: one try, no back-off (the connection has KERNE_EMAIL_TIMEOUT).
+        self.delivery = deliver(self._outgoing, retries=0)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = KernePasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        # Links in e-mails use the public address, not whatever Host header the request carried.
-        self.extra_email_context = {"base_url": settings.KERNE_BASE_URL}
-        services.password_reset_requested_record(email=form.cleaned_data["email"], ip=client_ip(self.request))
-        return super().form_valid(form)
+        assert isinstance(form, KernePasswordResetForm)
+        form.save(
+            use_https=self.request.is_secure(),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            # Links in e-mails use the public address, not whatever Host header the request carried.
+            extra_email_context={"base_url": settings.KERNE_BASE_URL},
+        )
+        delivery = form.delivery
+        outcome = _reset_outcome(delivery)
+        services.password_reset_requested_record(
+            email=form.cleaned_data["email"], ip=client_ip(self.request), mail=outcome
+        )
+        if outcome in {"sent", "none"}:
+            # The same page whether or not the address has an account, so nobody can test addresses.
+            return redirect(self.get_success_url())
+        log.error(
+            "Password reset mail not sent (%s): %s",
+            outcome,
+            "; ".join(reason for _to, reason in delivery.pending)
+            or "; ".join(reason for _to, reason in delivery.failed),
+        )
+        [result] = delivery.results
+        context = self.get_context_data(form=form)
+        context.update({"mail_failure": result.reason, "mail_pending": outcome == "pending"})
+        return self.render_to_response(context)
+
+
+def _reset_outcome(delivery: Delivery) -> str:
+    if not delivery.results:
+        return "none"  # no account (or one that cannot use a password): nothing to send
+    if delivery.all_sent:
+        return "sent"
+    return "pending" if delivery.pending else "failed"
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.accounts.services import user_create
+from kerne.demo.results import demo_results
 from kerne.evaluations import closing, services
-from kerne.evaluations.mail import send_invitations
+from kerne.evaluations.disclosure.service import round_disclose
 from kerne.evaluations.models import GroupKey, Invitation, Round, RoundStatus
 from kerne.evaluations.services import invitation_link
 from kerne.evaluations.simulate import simulate_answers
@@ -68,6 +69,7 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     demo_create_logins(organisation)
     if not organisation.evaluation_rounds.exists():
         demo_rounds(organisation, admin, seed=seed)
+    demo_results(organisation, admin, seed=seed)
     return organisation
 
 
@@ -160,11 +162,12 @@ def demo_rounds(organisation: Organisation, hr: User, *, seed: int) -> list[Roun
     rounds = []
     for offset, name in ((400, "Ledelsesevaluering 2025"), (35, "Ledelsesevaluering 2026")):
         round_ = _prepared(organisation, hr, framework, name)
-        services.round_open(round_=round_, actor=hr)
-        send_invitations(list(round_.invitations.values_list("pk", flat=True)))
+        # Demo data never mails anyone: the invitations count as delivered without a mail.
+        services.round_open(round_=round_, actor=hr, send_mail=False)
         simulate_answers(round_, seed=seed + offset)
         closing.round_close(round_=round_, actor=hr)
-        closing.round_publish(round_=round_, actor=hr)
+        round_disclose(round_.pk)  # at once, inside the demo's transaction (the queued job finds it done)
+        closing.round_publish(round_=round_, actor=hr, notify=False)
         # Back-date the round as if it had run then (demo data only).
         opened = today - dt.timedelta(days=offset + 21)
         Round.objects.filter(pk=round_.pk).update(
@@ -175,7 +178,7 @@ def demo_rounds(organisation: Organisation, hr: User, *, seed: int) -> list[Roun
         )
         rounds.append(round_)
     open_round = _prepared(organisation, hr, framework, "Opfølgning 2027", days=21)
-    services.round_open(round_=open_round, actor=hr)
+    services.round_open(round_=open_round, actor=hr, send_mail=False)
     rounds.append(open_round)
     return rounds
 

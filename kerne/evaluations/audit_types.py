@@ -59,6 +59,11 @@ register(
         "address_changed": Detail(_("New e-mail address")),
     },
 )
+register(
+    "round.invitations_resent",
+    _("Undeliverable invitations sent again"),
+    details={"invitations": Detail(_("Invitations"))},
+)
 register("round.reminders_sent", _("Reminders sent"), details={"reminders": Detail(_("Reminders"))})
 register(
     "round.closed",

@@ -1,10 +1,14 @@
 """Evaluation rounds: "ledelse hele vejen rundt".
 
 A Round evaluates Subjects (leaders, frozen at opening) on RoundQuestions (the framework's
-statements, frozen at opening) by raters in RaterGroups, each reached through an Invitation
-with a personal token. A rater's Response holds Answers and Comments. Closing writes the
-results snapshot (SubjectResult, ResponseRate) and cuts every link between invitations and
-responses (DESIGN.md §7).
+statements, frozen at opening) by raters in RaterGroups, each reached through an Invitation with a
+personal link. Nothing stored ever ties a rater to an answer (DESIGN.md §7, docs/privacy.md):
+- while the round is open, a rater's draft is a Draft, found and readable only with their own
+  link and the round's key; a submitted response is a SealedResponse, sealed to the round's
+  public key, with no reference to its invitation;
+- closing opens the sealed responses, writes the results snapshot (SubjectResult, ResponseRate),
+  keeps the raw responses (Response) and comments (Comment) for the retention period in random
+  order with random ids and no times, wipes every invitation's link state, and destroys the keys.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kerne.core.fields import PlainJSONField
@@ -76,6 +79,8 @@ class Round(models.Model):
         _("levels above the own leader who see the report"), default=0
     )
     retention_days = models.PositiveIntegerField(_("days raw answers are kept after closing"), default=30)
+    # Organisation figures cover at least this many leaders whose reports a reader may not open.
+    min_leaders = models.PositiveSmallIntegerField(_("fewest leaders in an organisation figure"), default=3)
     # Top-level framework areas (node keys) that get a comment field.
     comment_areas = models.JSONField(default=list, blank=True)
     # Rater changes a leader makes are approved by "hr" or by the leader's own "manager".
@@ -85,6 +90,13 @@ class Round(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     raw_answers_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set at opening: the public code that starts every link of the round and names its key file
+    # (kerne.evaluations.keys: link secret and private key, destroyed at closing), and the public
+    # key that submitted responses are sealed to.
+    link_code = models.CharField(max_length=8, null=True, blank=True, unique=True)
+    public_key = models.CharField(max_length=64, blank=True)
+    # When closing had removed every trace of the links: keys destroyed, files vacuumed.
+    scrubbed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_on", "-id"]
@@ -186,10 +198,10 @@ class Subject(models.Model):
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def answered(self) -> InvitationQuerySet:
         """Invitations whose rater has submitted (known only while the round is open)."""
-        return self.filter(link__submitted=True)
+        return self.filter(submitted=True)
 
     def unanswered(self) -> InvitationQuerySet:
-        return self.exclude(link__submitted=True)
+        return self.filter(submitted=False)
 
 
 class InvitationStatus(models.TextChoices):
@@ -199,7 +211,13 @@ class InvitationStatus(models.TextChoices):
 
 
 class Invitation(models.Model):
-    """One rater asked about one leader. The token is stored only as its SHA-256."""
+    """One rater asked about one leader.
+
+    While the round is open it holds the link's keyed hash and the link encrypted under the
+    round's key (for reminders), whether the rater has submitted (for reminders and counts) and
+    the mail state. Closing wipes all of it: what stays is who was invited, in which group, and
+    whether the invitation reached them (`status`), which is what "invited" counts.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="invitations")
@@ -208,8 +226,9 @@ class Invitation(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PROPOSED)
-    token_salt = models.CharField(max_length=32, blank=True)
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    sealed_token = models.BinaryField(null=True, blank=True)
+    submitted = models.BooleanField(default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     last_reminded_on = models.DateField(null=True, blank=True)
@@ -264,77 +283,69 @@ class RaterChange(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class Response(models.Model):
-    """A rater's answers about one leader: no rater, no times, random ids whose order tells nothing.
+class Draft(models.Model):
+    """A rater's answers so far, while the round is open.
 
-    While the round is open a ResponseLink ties it to its invitation, so a draft can be continued
-    and a second submit recognised; closing deletes every link of the round.
+    Its id and its key are derived from the rater's link and the round's link secret
+    (kerne.evaluations.tokens): only the rater's own link, on the server that holds the round's
+    key, can find and read it. No reference to an invitation, no times. Deleted at submit and,
+    with every other draft of the round, at closing.
+    """
+
+    id = models.CharField(max_length=64, primary_key=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="drafts")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.id[:8]
+
+
+class SealedResponse(models.Model):
+    """A submitted response, sealed to the round's public key: leader, group, answers, comments.
+
+    Written with no reference to its invitation; only the round's private key, which exists until
+    closing and never in the database, can open it. Random id, no times.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="responses")
-    group = models.ForeignKey(RaterGroup, on_delete=models.PROTECT, related_name="responses")
-    submitted = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [models.Index(fields=["round", "submitted"])]
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sealed_responses")
+    data = models.BinaryField()
 
     def __str__(self) -> str:
         return str(self.id)
 
 
-class ResponseLink(models.Model):
-    """The only tie between a rater and their answers, and only while the round is open.
+class Response(models.Model):
+    """A submitted response as kept after closing, for the round's retention period only.
 
-    It says which invitation a response belongs to, whether it has been submitted and when it was
-    last saved; closing the round deletes all of its links in one statement.
+    Written once at closing, in random order, with a random id, no rater and no times; the
+    comments are kept apart (Comment), so a comment is never beside the rest of its response.
+    `answers` maps a RoundQuestion id (as text) → the value (1 … 5, 0 for "Ved ikke").
     """
 
-    invitation = models.OneToOneField(Invitation, primary_key=True, on_delete=models.CASCADE, related_name="link")
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="link")
-    submitted = models.BooleanField(default=False)
-    saved_at = models.DateTimeField()
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="responses")
+    group_key = models.CharField(max_length=12)
+    answers = PlainJSONField(default=dict)
 
     def __str__(self) -> str:
-        return f"{self.invitation_id} → {self.response_id}"
-
-
-class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(RoundQuestion, on_delete=models.CASCADE, related_name="answers")
-    value = models.PositiveSmallIntegerField()  # 1 … 5, or 0 for "Ved ikke"
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
-            models.CheckConstraint(condition=Q(value__lte=5), name="answer_value_range"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.question_id}: {self.value}"
+        return str(self.id)
 
 
 class Comment(models.Model):
-    """A free-text comment on one top-level area, kept apart from the rest of the response.
+    """A free-text comment on one top-level area, with its group, never with the rest of its response.
 
-    The link to the response exists only while the round is open (to keep drafts); closing cuts it.
+    Written at closing in an order of its own, with a random id. Reports show a group's comments
+    only when the group's figures are shown (DESIGN.md §7).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="comments")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="comments")
+    group_key = models.CharField(max_length=12)
     area_key = models.CharField(max_length=80)
     text = models.TextField()
-    from_self = models.BooleanField(default=False)
-    response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["response", "area_key"], condition=Q(response__isnull=False), name="comment_one_per_area"
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -364,7 +375,11 @@ class SubjectResult(models.Model):
 
 
 class ResponseRate(models.Model):
-    """Invited and answered per leader and group at closing; `responded` is empty below the minimum."""
+    """Invited and answered per leader and group at closing; `responded` is empty below the minimum.
+
+    A group below its minimum that is part of the pooled group (POOLED) is `pooled`: its answers
+    count in the pool's row, and its own count is never given.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="response_rates")
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="response_rates")
@@ -372,9 +387,113 @@ class ResponseRate(models.Model):
     invited = models.PositiveIntegerField()
     responded = models.PositiveIntegerField(null=True)
     shown = models.BooleanField()
+    pooled = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subject", "group_key"], name="responserate_unique")]
 
     def __str__(self) -> str:
         return f"{self.subject_id}/{self.group_key}: {self.responded}/{self.invited}"
+
+
+class Disclosure(models.Model):
+    """The one disclosure decision of a round (docs/privacy.md): made once, in the background, when
+    the round closes; every page, PDF, export and API reads what it stored and nothing recomputes it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being decided")
+        DONE = "done", _("Decided")
+        FAILED = "failed", _("Failed")
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="disclosure")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # What is shown and what the auditor found, for HR and the benchmark (counts only).
+    summary = PlainJSONField(default=dict)
+    audit = PlainJSONField(default=dict)
+    # The release: reports-ready mails actually sent and not sent.
+    mails_sent = models.PositiveIntegerField(default=0)
+    mails_failed = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.status}"
+
+
+class PersonalFigures(models.Model):
+    """What one leader's report shows, as decided: per group, the statement and node figures shown.
+
+    `groups` maps a group key (incl. "others" and "pooled") → {"respondents": n, "statements":
+    {question id: [Ved ikke, 1 … 5]}, "nodes": {node key: …}}; a hidden figure is absent and its
+    reason is in `hidden` (group → figure key → "too-few" | "protects"). `comment_groups`: the
+    groups whose comments the report shows.
+    """
+
+    subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="figures")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="personal_figures")
+    groups = PlainJSONField(default=dict)
+    hidden = PlainJSONField(default=dict)
+    comment_groups = PlainJSONField(default=list)
+
+    def __str__(self) -> str:
+        return str(self.subject_id)
+
+
+class OrgFigures(models.Model):
+    """Published organisation figures of one cell: a unit (heat map, areas), a role level within a
+    scope (areas), or a scope's own lists (statements and competencies), in one view.
+
+    `figures` maps a node key ("q:<question id>" or "n:<node key>") → [Ved ikke, 1 … 5]; `leaders`
+    the leaders each covers; `hidden` node → reason ("too-few-leaders" | "protects").
+    """
+
+    class Kind(models.TextChoices):
+        UNIT = "unit"
+        ROLE = "role"
+        SCOPE = "scope"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="org_figures")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    view = models.CharField(max_length=12)
+    scope = models.PositiveIntegerField()  # unit id, 0 for the whole organisation
+    role = models.PositiveIntegerField(default=0)  # org role level id for Kind.ROLE
+    figures = PlainJSONField(default=dict)
+    leaders = PlainJSONField(default=dict)
+    hidden = PlainJSONField(default=dict)
+    respondents = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "kind", "view", "scope", "role"], name="orgfigures_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.kind}/{self.view}/{self.scope}/{self.role}"
+
+
+class ReportReader(models.Model):
+    """Who may read what of a round, frozen when the disclosure was decided (HR apart: by the round's
+    setting). A row either opens one leader's report (`subject`) or the organisation report of a
+    scope (`scope`: the person's unit when they led it)."""
+
+    class Reason(models.TextChoices):
+        SELF = "self", _("Own report")
+        MANAGER = "manager", _("Own leader")
+        LINE = "line", _("Further up the line")
+        SCOPE = "scope", _("Leader of the unit")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="readers")
+    person = models.ForeignKey("organisation.Person", on_delete=models.CASCADE, related_name="+")
+    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, related_name="readers")
+    scope = models.ForeignKey("organisation.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=8, choices=Reason.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.subject_id or self.scope_id}"

@@ -64,26 +64,39 @@ class GroupDecision:
         return tuple(g for g in (*self.shown, *self.pooled) if g != "self")
 
 
-def decide_groups(respondents: Mapping[str, int], minimums: Mapping[str, int], named: Iterable[str]) -> GroupDecision:
+def decide_groups(
+    respondents: Mapping[str, int],
+    minimums: Mapping[str, int],
+    named: Iterable[str],
+    invited: Mapping[str, int] | None = None,
+) -> GroupDecision:
     """Which groups of one leader's raters may be shown (DESIGN.md §7).
 
     Named groups (self, own leader) are shown when anyone answered. An anonymous group is shown
     alone when it reaches its minimum. Anonymous groups below their minimum are pooled; the pool is
-    shown when it reaches the highest minimum among its members, else its answers are shown nowhere
-    (not even inside "alle andre", which would let them be derived by subtraction).
+    shown when it reaches the highest minimum among its members and, when `invited` is given, not
+    everyone invited to it answered: a pool in which all answered would tell the leader, who knows
+    whom they invited, that each member group answered in full. Otherwise its answers are shown
+    nowhere (not even inside "alle andre", which would let them be derived by subtraction).
     """
     named = set(named)
     shown: list[str] = []
     below: list[str] = []
     for group, count in respondents.items():
         if count <= 0:
+            # An invited anonymous group where nobody answered is still part of the pool, so the
+            # pool's count never tells which of its groups the answers came from.
+            if invited is not None and invited.get(group, 0) > 0 and group not in named:
+                below.append(group)
             continue
         if group in named or count >= minimums.get(group, 1):
             shown.append(group)
         else:
             below.append(group)
     pooled_count = sum(respondents[g] for g in below)
-    if below and pooled_count >= max(minimums.get(g, 1) for g in below):
+    reaches = pooled_count > 0 and pooled_count >= max(minimums.get(g, 1) for g in below)
+    pins = len(below) > 1 and invited is not None and pooled_count >= sum(invited.get(g, 0) for g in below)
+    if reaches and not pins:
         return GroupDecision(tuple(shown), tuple(below), (), pooled_count)
     return GroupDecision(tuple(shown), (), tuple(below), 0)
 

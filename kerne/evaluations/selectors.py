@@ -65,6 +65,7 @@ class Cell:
     invited: int
     answered: int | None  # None: below the group's minimum, not shown
     minimum: int
+    pooled: bool = False  # counted in the pooled group, which alone says how many answered
 
     @property
     def hidden(self) -> bool:
@@ -178,7 +179,7 @@ def _live_counts(invitations: QuerySet[Invitation]) -> QuerySet[Any]:
         invitations.values("round_id", "subject_id", "group__key")
         .annotate(
             invited=Count("pk", filter=Q(status=InvitationStatus.SENT)),
-            answered=Count("pk", filter=Q(status=InvitationStatus.SENT, link__submitted=True)),
+            answered=Count("pk", filter=Q(status=InvitationStatus.SENT, submitted=True)),
             waiting=Count("pk", filter=Q(status=InvitationStatus.PROPOSED)),
             failed=Count("pk", filter=Q(status=InvitationStatus.FAILED)),
         )
@@ -514,6 +515,52 @@ def my_evaluations(viewer: Any) -> list[Subject]:
     )
 
 
+@dataclass(frozen=True)
+class Questionnaire:
+    """A questionnaire the viewer has been asked to answer and has not sent yet."""
+
+    invitation: Invitation
+
+    @property
+    def is_self(self) -> bool:
+        return self.invitation.group.key == GroupKey.SELF
+
+
+def my_questionnaires(viewer: Any) -> list[Questionnaire]:
+    """Every questionnaire the viewer must still answer in open rounds of their organisation (1 query).
+
+    Opening one goes through the same link as the e-mail (views_answer.open_link), so Min side is
+    no second way around the rules.
+    """
+    organisation_id = _organisation_id(viewer)
+    person = policy.person_of(viewer)
+    if organisation_id is None or person is None:
+        return []
+    today = timezone.localdate()
+    invitations = (
+        Invitation.objects.filter(
+            person=person,
+            round__organisation_id=organisation_id,
+            round__status=RoundStatus.OPEN,
+            round__closes_on__gte=today,
+            submitted=False,
+        )
+        .exclude(token_hash=None)
+        .exclude(status=InvitationStatus.FAILED)
+        .select_related("round", "subject", "group")
+        .order_by("round__closes_on", "group__key", "subject__name")
+    )
+    return [Questionnaire(i) for i in invitations]
+
+
+def my_questionnaire(viewer: Any, pk: int) -> Invitation:
+    """One of the viewer's own open questionnaires; Invitation.DoesNotExist for anything else (→ 404)."""
+    for item in my_questionnaires(viewer):
+        if item.invitation.pk == pk:
+            return item.invitation
+    raise Invitation.DoesNotExist
+
+
 def approvals_for(viewer: Any, round_: Round | None = None) -> list[RaterChange]:
     """Changes to raters waiting for the viewer: HR's whole organisation, or the own leader's reports
     in rounds that leave approval to the own leader; optionally in one round only (1 query)."""
@@ -683,7 +730,7 @@ def _snapshot_cell(rate: ResponseRate, minimum: int) -> Cell:
     """A snapshot row as a cell. A named group is left out of the snapshot only when nobody answered."""
     if rate.group_key in NAMED_GROUPS:
         return Cell(rate.group_key, rate.invited, rate.responded or 0, 0)
-    return Cell(rate.group_key, rate.invited, rate.responded, minimum)
+    return Cell(rate.group_key, rate.invited, rate.responded, minimum, pooled=rate.pooled)
 
 
 def _snapshot_rates(round_: Round, groups: list[RaterGroup], paged: Page[Subject]) -> RateTable:
@@ -750,5 +797,7 @@ def invitation_for(viewer: Any, round_: Round, pk: int) -> Invitation:
 
 
 def reminder_count(viewer: Any, round_: Round) -> int:
-    """How many raters a reminder sent now would reach (1 query)."""
-    return len(services.reminder_recipients(round_, timezone.localdate()))
+    """How many raters a reminder sent now would reach, one mail each (1 query)."""
+    from kerne.evaluations.mail import REMINDER, due_addresses
+
+    return len(due_addresses(round_, REMINDER, timezone.localdate()))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
 from kerne.core.audit import audit_record
-from kerne.evaluations import tokens
+from kerne.evaluations import keys, tokens
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     GroupKey,
@@ -543,8 +543,11 @@ def opening_problems(round_: Round) -> list[str]:
 
 
 @transaction.atomic
-def round_open(*, round_: Round, actor: Any) -> int:
-    """Freeze the questions, give every rater a link, and queue the invitations. Returns their number."""
+def round_open(*, round_: Round, actor: Any, send_mail: bool = True) -> int:
+    """Freeze the questions, give every rater a link, and queue the invitations. Returns their number.
+
+    `send_mail=False` (the demo data) counts every invitation as delivered without mailing anyone.
+    """
     _require_admin(actor, round_.organisation)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     problems = opening_problems(round_)
@@ -565,14 +568,20 @@ def round_open(*, round_: Round, actor: Any) -> int:
         )
         for i, d in enumerate(drafts)
     )
+    # The round's keys live in the key directory, never in the database (kerne.evaluations.keys).
+    round_.link_code = _free_round_code()
+    round_keys = keys.create(round_.link_code)
+    round_.public_key = round_keys.public_key_hex
     invitations = list(Invitation.objects.filter(round=round_).only("id"))
     for invitation in invitations:
-        invitation.token_salt = tokens.new_salt()
-        invitation.token_hash = tokens.token_hash(tokens.token_for(invitation.token_salt))
-    Invitation.objects.bulk_update(invitations, ["token_salt", "token_hash"], batch_size=2000)
+        token = tokens.new_token(round_.link_code)
+        invitation.token_hash = tokens.token_hash(round_keys.link_secret, token)
+        invitation.sealed_token = tokens.seal_token(round_keys.link_secret, token)
+    Invitation.objects.bulk_update(invitations, ["token_hash", "sealed_token"], batch_size=2000)
     round_.status = RoundStatus.OPEN
     round_.opened_at = timezone.now()
-    round_.save(update_fields=["status", "opened_at"])
+    # Should the opening roll back after this, the round clock removes the orphaned key file.
+    round_.save(update_fields=["status", "opened_at", "link_code", "public_key"])
     audit_record(
         actor=actor,
         action="round.opened",
@@ -580,17 +589,29 @@ def round_open(*, round_: Round, actor: Any) -> int:
         organisation=round_.organisation,
         data={"invitations": len(invitations), "questions": len(drafts)},
     )
-    from kerne.evaluations.mail import queue_invitations
+    if not send_mail:
+        Invitation.objects.filter(round=round_).update(status=InvitationStatus.SENT, sent_at=round_.opened_at)
+        return len(invitations)
+    from kerne.evaluations.mail import INVITATION, queue_round_mail
 
-    ids = [i.pk for i in invitations]
-    transaction.on_commit(lambda: queue_invitations(ids))
+    transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
     return len(invitations)
 
 
+def _free_round_code() -> str:
+    while True:
+        code = tokens.new_round_code()
+        if not Round.objects.filter(link_code=code).exists():
+            return code
+
+
 def invitation_link(invitation: Invitation, base_url: str) -> str:
+    """The rater's personal link, while the round is open (decrypted with the round's key)."""
     from django.urls import reverse
 
-    return base_url.rstrip("/") + reverse("answer:form", args=[tokens.token_for(invitation.token_salt)])
+    from kerne.evaluations.answering import link_for
+
+    return base_url.rstrip("/") + reverse("answer:link", args=[link_for(invitation)])
 
 
 def subjects_without_raters(round_: Round) -> Iterable[Subject]:
@@ -643,15 +664,13 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
     """
     from django.core.validators import validate_email
 
-    from kerne.evaluations.answering import is_submitted
-
     _require_admin(actor, invitation.round.organisation)
     locked = (
         Invitation.objects.select_for_update().select_related("round", "group", "subject__person").get(pk=invitation.pk)
     )
     if locked.round.status != RoundStatus.OPEN:
         raise ValidationError(_("Invitations can be sent again only while the round is open."))
-    if locked.status != InvitationStatus.FAILED or is_submitted(locked):
+    if locked.status != InvitationStatus.FAILED or locked.submitted:
         raise ValidationError(_("Only invitations that could not be delivered can be sent again."))
     address = email.strip().lower()
     changed = bool(address) and address != locked.email
@@ -675,20 +694,42 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
         organisation=locked.round.organisation,
         data={"invitation": locked.pk, "address_changed": changed},
     )
-    from kerne.evaluations.mail import queue_invitations
+    from kerne.evaluations.mail import INVITATION, queue_round_mail
 
-    transaction.on_commit(lambda: queue_invitations([locked.pk]))
+    round_ = locked.round
+    transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
     return locked
 
 
-def reminder_recipients(round_: Round, today: dt.date) -> list[int]:
-    """Invitations a reminder would reach today: delivered, not answered, not reminded today."""
-    return list(
-        Invitation.objects.filter(round=round_, status=InvitationStatus.SENT)
-        .unanswered()
-        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
-        .values_list("pk", flat=True)
+@transaction.atomic
+def invitations_resend_failed(*, round_: Round, actor: Any) -> int:
+    """HR sends every undeliverable invitation of the round again at once. Returns how many."""
+    _require_admin(actor, round_.organisation)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != RoundStatus.OPEN:
+        raise ValidationError(_("Invitations can be sent again only while the round is open."))
+    count = Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED, submitted=False).update(
+        status=InvitationStatus.PROPOSED, delivery_error=""
     )
+    audit_record(
+        actor=actor,
+        action="round.invitations_resent",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"invitations": count},
+    )
+    if count:
+        from kerne.evaluations.mail import INVITATION, queue_round_mail
+
+        transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
+    return count
+
+
+def reminder_recipients(round_: Round, today: dt.date) -> list[str]:
+    """The raters a reminder would reach today: delivered, not answered, not reminded today (one mail each)."""
+    from kerne.evaluations.mail import REMINDER, due_addresses
+
+    return due_addresses(round_, REMINDER, today)
 
 
 @transaction.atomic
@@ -698,19 +739,19 @@ def reminders_send_now(*, round_: Round, actor: Any) -> int:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.OPEN:
         raise ValidationError(_("Reminders can be sent only while the round is open."))
-    ids = reminder_recipients(round_, timezone.localdate())
+    raters = reminder_recipients(round_, timezone.localdate())
     audit_record(
         actor=actor,
         action="round.reminders_sent",
         obj=round_,
         organisation=round_.organisation,
-        data={"reminders": len(ids)},
+        data={"reminders": len(raters)},
     )
-    if ids:
-        from kerne.evaluations.mail import queue_reminders
+    if raters:
+        from kerne.evaluations.mail import REMINDER, queue_round_mail
 
-        transaction.on_commit(lambda: queue_reminders(ids))
-    return len(ids)
+        transaction.on_commit(lambda: queue_round_mail(round_, REMINDER))
+    return len(raters)
 
 
 def round_close_now(*, round_: Round, actor: Any) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 Each leader has a true level per area; raters see it through their group's bias and their own
 noise; some answer "Ved ikke", some do not answer at all. Answers go in through the same
-service a rater's form uses (answering.response_submit), so they obey every rule.
+services a rater's form uses (each rater's own link, answering.response_submit), so they obey
+every rule and are sealed like real ones.
 """
 
 from __future__ import annotations
@@ -59,13 +60,14 @@ class SimulationResult:
 def simulate_answers(round_: Round, *, seed: int = 1, answer_rate: float | None = None) -> SimulationResult:
     """Answer the round's invitations as real raters might. The round must be open."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    round_ = Round.objects.get(pk=round_.pk)  # as opened: with its link code
     result = SimulationResult()
     levels: dict[int, dict[str, float]] = {}
     invitations = (
         Invitation.objects.filter(round=round_, token_hash__isnull=False)
         .unanswered()
         .exclude(status=InvitationStatus.FAILED)
-        .select_related("round", "subject", "group")
+        .select_related("subject", "group")
         .order_by("pk")
     )
     for invitation in invitations:
@@ -73,7 +75,9 @@ def simulate_answers(round_: Round, *, seed: int = 1, answer_rate: float | None 
         if rng.random() > (answer_rate if answer_rate is not None else ANSWER_RATE.get(group, 0.7)):
             result.skipped += 1
             continue
-        form = answering.questionnaire(invitation)
+        invitation.round = round_
+        token = answering.link_for(invitation)
+        form = answering.questionnaire(answering.rater_for_token(token))
         subject_levels = levels.setdefault(invitation.subject_id, {})
         data: dict[str, str] = {}
         for area, items, comment in form.areas:
@@ -87,6 +91,6 @@ def simulate_answers(round_: Round, *, seed: int = 1, answer_rate: float | None 
             if comment is not None and group != GroupKey.SELF and rng.random() < 0.3:
                 data[f"c-{area.key}"] = rng.choice(COMMENTS)
         posted = answering.parse_post(invitation, data, partial=False)
-        answering.response_submit(invitation=invitation, posted=posted)
+        answering.response_submit(token=token, posted=posted)
         result.submitted += 1
     return result

@@ -1,38 +1,69 @@
-"""Rater links. The token is never stored: only a random salt and the token's SHA-256.
+"""Rater links, and the keys derived from them (docs/privacy.md).
 
-token = HMAC-SHA256(token key, salt) with a 128-bit random salt per invitation, so a reminder can
-carry the same link again, while the database alone (without the key) yields no working link.
+A link is `<round code>.<secret>`: the round's public code (random, says nothing about anyone) and
+256 random bits. The database keeps a link only as
+- its keyed hash under the round's link secret (to find the invitation when the link is used), and
+- the link itself encrypted under the round's link secret (so a reminder can carry it again),
+and both go when the round closes, when its link secret is destroyed. A rater's draft is stored
+under an id and encrypted with a key that both need the link *and* the round's link secret, so
+neither a stolen link nor a copy of the database alone can find or read it.
+
+Pure: no database.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
+import string
 
-from django.conf import settings
+from nacl.secret import SecretBox
 
-SALT_BYTES = 16  # 128 bits
-
-
-def new_salt() -> str:
-    return secrets.token_hex(SALT_BYTES)
-
-
-def _key() -> bytes:
-    key = getattr(settings, "KERNE_TOKEN_KEY", "") or f"kerne-rater-links:{settings.SECRET_KEY}"
-    return key.encode("utf-8")
+CODE_LENGTH = 8
+SECRET_LENGTH = 43  # 32 random bytes, base64url without padding
+_CODE_ALPHABET = string.ascii_lowercase + string.digits
+_SECRET_ALPHABET = set(string.ascii_letters + string.digits + "-_")
 
 
-def token_for(salt: str) -> str:
-    digest = hmac.new(_key(), salt.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+def new_round_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def new_token(round_code: str) -> str:
+    return f"{round_code}.{secrets.token_urlsafe(32)}"
 
 
-def looks_like_token(token: str) -> bool:
-    return len(token) == 43 and all(c.isalnum() or c in "-_" for c in token)
+def round_code_of(token: str) -> str | None:
+    """The round code of a well-formed link, else None (nothing else is looked at)."""
+    code, dot, secret = token.partition(".")
+    if not dot or len(code) != CODE_LENGTH or len(secret) != SECRET_LENGTH:
+        return None
+    if not all(c in _CODE_ALPHABET for c in code) or not set(secret) <= _SECRET_ALPHABET:
+        return None
+    return code
+
+
+def _derive(link_secret: bytes, label: bytes, data: bytes = b"") -> bytes:
+    """A 32-byte key or id for `label`, keyed by the round's link secret (keyed BLAKE2b, a PRF)."""
+    return hashlib.blake2b(data, key=link_secret, person=label, digest_size=32).digest()
+
+
+def token_hash(link_secret: bytes, token: str) -> str:
+    return hmac.new(link_secret, token.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def seal_token(link_secret: bytes, token: str) -> bytes:
+    return bytes(SecretBox(_derive(link_secret, b"kerne-link-seal")).encrypt(token.encode("ascii")))
+
+
+def open_token(link_secret: bytes, sealed: bytes) -> str:
+    return SecretBox(_derive(link_secret, b"kerne-link-seal")).decrypt(bytes(sealed)).decode("ascii")
+
+
+def draft_id(link_secret: bytes, token: str) -> str:
+    return _derive(link_secret, b"kerne-draft-id", token.encode("ascii")).hex()
+
+
+def draft_box(link_secret: bytes, token: str) -> SecretBox:
+    return SecretBox(_derive(link_secret, b"kerne-draft-key", token.encode("ascii")))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("runder/<int:pk>/svarprocent/", views.round_rates_view, name="rates"),
     path("runder/<int:pk>/paamindelser/", views.reminders_view, name="remind"),
     path("runder/<int:pk>/invitationer/<int:iid>/send-igen/", views.resend_view, name="resend"),
+    path("runder/<int:pk>/invitationer/send-alle-igen/", views.resend_failed_view, name="resend_failed"),
     path("runder/<int:pk>/luk/", views.round_close_view, name="close"),
     path("leder/<int:pk>/", views.subject_view, name="subject"),
     path("leder/<int:pk>/svarprocent/", views.subject_rates_view, name="subject_rates"),

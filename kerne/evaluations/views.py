@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kerne.accounts import policy
@@ -366,6 +367,26 @@ def resend_view(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
 
 
 @policy.org_admin_required
+@require_POST
+def resend_failed_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """HR sends every undeliverable invitation of the round again at once."""
+    round_ = _round(request, pk)
+    _run(
+        request,
+        lambda: services.invitations_resend_failed(round_=round_, actor=request.user),
+        lambda count: (
+            ngettext(
+                "%(count)s invitation is queued to be sent again.",
+                "%(count)s invitations are queued to be sent again.",
+                count,
+            )
+            % {"count": count}
+        ),
+    )
+    return redirect(reverse("evaluations:round", args=[round_.pk]) + "#undeliverable")
+
+
+@policy.org_admin_required
 @require_http_methods(["GET", "POST"])
 def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
@@ -452,6 +473,10 @@ def subject_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if round_.status != RoundStatus.DRAFT:
         context["rates"] = selectors.subject_rates(request.user, subject)
+        # The viewer's own questionnaires (the self-evaluation, or the own leader's view of this leader).
+        context["questionnaires"] = [
+            q for q in selectors.my_questionnaires(request.user) if q.invitation.subject_id == subject.pk
+        ]
         return render(request, "evaluations/subject.html", context)
     raters = selectors.subject_raters(request.user, subject)
     context["raters"] = raters

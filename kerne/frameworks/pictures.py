@@ -7,10 +7,11 @@ reports (Hjørring's seesaw, tilted by a leader's results) all draw the same pic
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from dataclasses import dataclass
 from html import escape
+
+from kerne.core.svg import readable_width
 
 # Dark tones so white text keeps a contrast ratio above 4.5:1 (WCAG 2.1 AA).
 PERSPECTIVE_COLOURS = {
@@ -47,21 +48,11 @@ def _text_block(
     )
 
 
-# Text in a picture is drawn at least this big on screen (CSS px), on a phone too.
-MIN_TEXT_PX = 12
-
-
-def _min_width(width: int, body: str) -> str:
-    """The least width at which the smallest text is MIN_TEXT_PX (kerne.css reads --min-width)."""
-    sizes = [float(size) for size in re.findall(r'font-size="([0-9.]+)"', body)]
-    return f"--min-width: {math.ceil(width * MIN_TEXT_PX / min(sizes))}px" if sizes else ""
-
-
 def _svg(width: int, height: int, title: str, body: str, *, ident: str) -> str:
     title_id = f"{ident}-title"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{title_id}" class="kerne-picture" style="{_min_width(width, body)}" '
+        f'role="img" aria-labelledby="{title_id}" class="kerne-picture" style="{readable_width(width, body)}" '
         f'font-family="Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif">'
         f'<title id="{title_id}">{escape(title)}</title>{body}</svg>'
     )

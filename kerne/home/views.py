@@ -11,10 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import selectors as account_selectors
+from kerne.evaluations import selectors as evaluation_selectors
 from kerne.frameworks.selectors import visible_frameworks
+from kerne.results.selectors import my_results
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,6 +29,8 @@ def my_page(request: HttpRequest) -> HttpResponse:
     """Who am I in the organisation, what can I see, and what is due for me."""
     context = {
         "profile": account_selectors.my_profile(request.user),
+        "questionnaires": evaluation_selectors.my_questionnaires(request.user),
+        "my_results": my_results(request.user, today=timezone.localdate()),
         "crumbs": [(reverse("home"), _("Front page")), (None, _("My page"))],
     }
     return render(request, "home/my_page.html", context)

@@ -44,6 +44,7 @@ from kerne.organisation.hr_import import (
     read_hr_file,
 )
 from kerne.organisation.models import Organisation, OrgImport, OrgRoleLevel, Person, Position, Unit
+from kerne.organisation.signals import people_left
 
 Progress = Callable[[int, int], None]
 
@@ -463,6 +464,8 @@ def org_import_apply(
         steps.report(2, 0)
         _write(organisation, plan.work, steps)
         plan.applied = True
+        if plan.work.people_to_leave:  # accounts ends their sessions (kerne/organisation/signals.py)
+            people_left.send(Organisation, organisation=organisation, person_ids=list(plan.work.people_to_leave))
         audit_record(
             actor=actor,
             action="organisation.import_applied",

@@ -20,5 +20,6 @@ REASON = Detail(
 register("report.personal_viewed_html", _("Personal report read on screen"), details={"reason": REASON})
 register("report.personal_viewed_pdf", _("Personal report downloaded as PDF"), details={"reason": REASON})
 register("report.personal_viewed_pdf_batch", _("Personal report put in a PDF batch"), details={"reason": REASON})
+register("round.disclosure_requested", _("Preparing the round's reports asked for again"))
 register("report.pdf_batch_requested", _("PDF batch of personal reports requested"))
 register("report.pdf_batch_downloaded", _("PDF batch of personal reports downloaded"))

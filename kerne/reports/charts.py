@@ -6,13 +6,12 @@ said by colour or shape alone (WCAG 1.1.1, 1.4.1). Pure functions.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from kerne.core.formats import decimal
+from kerne.core.svg import readable_width
 from kerne.frameworks.pictures import Area, framework_picture
 
 # Dark enough for 3:1 against white (WCAG 1.4.11) and told apart by the labels as well.
@@ -29,8 +28,6 @@ GROUP_COLOURS = {
 # 1 … 5: from red to green. The numbers on them are white text, so each has at least 4.5:1 against
 # white (WCAG 1.4.3; the olive of 3 was 4.32:1).
 SCALE_COLOURS = ("#a4161a", "#b5481a", "#766900", "#3b7536", "#1e5e32")
-# Chart text is drawn at least this big on screen (in CSS px), on a phone too.
-MIN_TEXT_PX = 12
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, DejaVu Sans, sans-serif"
 
 
@@ -40,19 +37,6 @@ def _svg(width: int, height: int, title: str, body: str, ident: str) -> str:
         f'aria-labelledby="{ident}-title" class="chart" font-family="{FONT}" style="{readable_width(width, body)}">'
         f'<title id="{ident}-title">{escape(title)}</title>{body}</svg>'
     )
-
-
-def readable_width(width: float, body: str, min_px: float = MIN_TEXT_PX) -> str:
-    """An inline style giving the drawing the least width at which its smallest text is `min_px`.
-
-    The drawing scales with its box (width 100%), but not below that width: on a phone it then
-    scrolls sideways in its box instead of shrinking its text to 5 px. kerne.css reads the
-    `--min-width` variable (the PDF, which is not a screen, does not).
-    """
-    sizes = [float(size) for size in re.findall(r'font-size="([0-9.]+)"', body)]
-    if not sizes:
-        return ""
-    return f"--min-width: {math.ceil(width * min_px / min(sizes))}px"
 
 
 def _fmt(value: float) -> str:

@@ -10,13 +10,20 @@ from kerne.evaluations import rules
 
 @dataclass(frozen=True)
 class Figure:
-    """One cell of a report: answers on the scale (n), mean, spread and how they fall."""
+    """One cell of a report: answers on the scale (n), mean, spread and how they fall.
+
+    `people` is how many people the figure is from (for a statement: those who answered it on the
+    scale; for an area: the group's respondents); `reason` says why a figure is not shown
+    ("too-few", "protects", "too-few-leaders"), empty when it is shown or simply has no answers.
+    """
 
     n: int
     dont_know: int
     mean: float | None
     spread: float | None
     distribution: tuple[int, ...]  # answers of 1 … 5
+    people: int = 0
+    reason: str = ""
 
     @property
     def shares(self) -> tuple[float, ...]:
@@ -31,16 +38,23 @@ class Figure:
 EMPTY = Figure(0, 0, None, None, (0, 0, 0, 0, 0))
 
 
-def figure(vector: Sequence[int] | None) -> Figure:
+def hidden(reason: str) -> Figure:
+    """A figure the disclosure decision does not show, with why."""
+    return Figure(0, 0, None, None, (0, 0, 0, 0, 0), reason=reason)
+
+
+def figure(vector: Sequence[int] | None, people: int | None = None) -> Figure:
     if not vector:
         return EMPTY
     v = list(vector)
+    scored = rules.scored(v)
     return Figure(
-        n=rules.scored(v),
+        n=scored,
         dont_know=v[0],
         mean=rules.mean(v),
         spread=rules.spread(v),
         distribution=tuple(v[1:]),
+        people=scored if people is None else people,
     )
 
 

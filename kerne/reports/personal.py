@@ -1,7 +1,8 @@
-"""The leader's own report, built from the results snapshot (never from raw answers).
+"""The leader's own report, built from what the round's disclosure decision lets it show.
 
-`load_personal_report` reads everything in a fixed number of queries; `build_report` is pure and
-shapes it for the page and the PDF.
+`load_personal_report` reads the decision's stored figures (PersonalFigures, never raw answers or
+the snapshot itself) in a fixed number of queries; `build_report` is pure and shapes it for the
+page and the PDF. A figure the decision hides is shown as "–" with the reason.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from kerne.evaluations.models import (
     POOLED,
     Comment,
     GroupKey,
+    PersonalFigures,
     ResponseRate,
     RoundQuestion,
     RoundStatus,
     Subject,
-    SubjectResult,
 )
 from kerne.evaluations.questionnaire import applies_to
 from kerne.frameworks.models import Perspective
-from kerne.reports.figures import EMPTY, Figure, delta, figure
+from kerne.reports.figures import EMPTY, Figure, delta, figure, hidden
 
 # The order groups appear in: the leader, then everyone else, then each group on its own.
 GROUP_ORDER = [
@@ -98,6 +99,7 @@ class AreaSection:
     statements: list[StatementRow]
     comments: list[str]
     reflection: list[str]
+    named_comments: list[tuple[str, str]] = field(default_factory=list)  # (group label, text)
 
     @property
     def change(self) -> float | None:
@@ -140,10 +142,45 @@ class PersonalReport:
         return any(key != GroupKey.SELF for key in self.group_keys)
 
 
-def load_personal_report(subject: Subject) -> PersonalReport:
-    """Read the snapshot for one leader (seven queries) and build the report."""
+@dataclass
+class Shown:
+    """One group's figures as the decision lets the report show them."""
+
+    respondents: int
+    statements: dict[str, list[int]]
+    nodes: dict[str, list[int]]
+    hidden: dict[str, str]  # "q:<id>" / "n:<key>" → reason
+
+
+class NotDecided(Exception):
+    """The round's disclosure decision is not made yet: the report cannot be shown."""
+
+
+def shown_groups(figures: PersonalFigures) -> dict[str, Shown]:
+    out = {}
+    for key, data in figures.groups.items():
+        out[ALL_OTHERS if key == "others" else key] = Shown(
+            respondents=int(data.get("respondents", 0)),
+            statements=dict(data.get("statements", {})),
+            nodes=dict(data.get("nodes", {})),
+            hidden=dict(figures.hidden.get(key, {})),
+        )
+    return out
+
+
+def load_personal_report(subject: Subject, viewer: Any = None) -> PersonalReport:
+    """Read one leader's decided figures (seven queries) and build the report.
+
+    `viewer`: who reads it; the change since last round is shown only to who could read last
+    round's report too (None: HR's batch of PDFs, allowed to read both).
+    """
+    from kerne.reports import access
+
     round_ = subject.round
-    results = {r.group_key: r for r in SubjectResult.objects.filter(subject=subject)}
+    stored = PersonalFigures.objects.filter(subject=subject).first()
+    if stored is None:
+        raise NotDecided
+    results = shown_groups(stored)
     questions = [
         q
         for q in RoundQuestion.objects.filter(round=round_).order_by("position")
@@ -151,7 +188,11 @@ def load_personal_report(subject: Subject) -> PersonalReport:
     ]
     rates = list(ResponseRate.objects.filter(subject=subject))
     minimums = {g.key: g.min_responses for g in round_.groups.all()}
-    comments = list(Comment.objects.filter(subject=subject, from_self=False).values_list("area_key", "text", "id"))
+    comments = list(
+        Comment.objects.filter(subject=subject, group_key__in=stored.comment_groups).values_list(
+            "area_key", "text", "group_key"
+        )
+    )
     previous = (
         Subject.objects.filter(
             person_id=subject.person_id,
@@ -159,18 +200,19 @@ def load_personal_report(subject: Subject) -> PersonalReport:
             round__status__in=[RoundStatus.CLOSED, RoundStatus.PUBLISHED],
             round__closed_at__lt=round_.closed_at,
         )
-        .select_related("round")
+        .select_related("round", "round__organisation")
         .order_by("-round__closed_at")
         .first()
         if round_.closed_at
         else None
     )
+    if previous is not None and viewer is not None and not access.may_see_previous_personal(viewer, previous):
+        previous = None
     previous_results: dict[str, Any] = {}
     previous_ids: dict[str, int] = {}
     if previous is not None:
-        previous_results = {
-            r.group_key: r for r in SubjectResult.objects.filter(subject=previous, group_key=ALL_OTHERS)
-        }
+        earlier = PersonalFigures.objects.filter(subject=previous).first()
+        previous_results = shown_groups(earlier) if earlier is not None else {}
         # Statements are matched across rounds by their stable keys.
         previous_ids = dict(RoundQuestion.objects.filter(round_id=previous.round_id).values_list("key", "id"))
     return build_report(
@@ -181,13 +223,22 @@ def load_personal_report(subject: Subject) -> PersonalReport:
         minimums=minimums,
         comments=comments,
         previous=previous_results.get(ALL_OTHERS),
-        previous_round=previous.round if previous else None,
+        previous_round=previous.round if previous and ALL_OTHERS in previous_results else None,
         previous_ids=previous_ids,
     )
 
 
 def _figures(results: dict[str, Any], attribute: str, key: str) -> dict[str, Figure]:
-    return {group: figure(getattr(result, attribute).get(key)) for group, result in results.items()}
+    """Each group's figure for a statement ("statements", question id) or a node ("nodes", key)."""
+    out = {}
+    prefix = "q:" if attribute == "statements" else "n:"
+    for group, result in results.items():
+        vector = getattr(result, attribute).get(key)
+        if vector is not None:
+            out[group] = figure(vector, None if attribute == "statements" else result.respondents)
+        else:
+            out[group] = hidden(result.hidden.get(prefix + key, "")) if prefix + key in result.hidden else EMPTY
+    return out
 
 
 def _shuffled(comments: list[str], seed: str) -> list[str]:
@@ -232,8 +283,12 @@ def build_report(
     shown = {g for g, _l, _n in groups}
     ordered_results = {g: results[g] for g in GROUP_ORDER if g in shown}
     comments_by_area: dict[str, list[str]] = {}
-    for area_key, text, _pk in comments:
-        comments_by_area.setdefault(area_key, []).append(text)
+    named_comments: dict[str, list[tuple[str, str]]] = {}
+    for area_key, text, group_key in comments:
+        if group_key in (GroupKey.SELF, GroupKey.MANAGER):
+            named_comments.setdefault(area_key, []).append((str(group_label(group_key)), text))
+        else:
+            comments_by_area.setdefault(area_key, []).append(text)
 
     areas: OrderedDict[str, AreaSection] = OrderedDict()
     all_rows: list[StatementRow] = []
@@ -252,6 +307,7 @@ def build_report(
                 rows=[],
                 statements=[],
                 comments=_shuffled(comments_by_area.get(area_key, []), f"{subject.pk}:{area_key}"),
+                named_comments=sorted(named_comments.get(area_key, [])),
                 reflection=[],
             )
             areas[area_key] = section
@@ -285,10 +341,10 @@ def build_report(
         keys = [a.key for a in areas.values() if a.perspective == perspective.value]
         if not keys:
             continue
-        from kerne.reports.figures import combined
 
-        others = combined(results[ALL_OTHERS].nodes.get(k) for k in keys) if ALL_OTHERS in results else EMPTY
-        own = combined(results[GroupKey.SELF].nodes.get(k) for k in keys) if GroupKey.SELF in results else EMPTY
+        # A perspective is the sum of its areas: shown only when every one of them is.
+        others = _perspective(results.get(ALL_OTHERS), keys)
+        own = _perspective(results.get(GroupKey.SELF), keys)
         perspectives.append((perspective.value, str(perspective.label), others, own))
     return PersonalReport(
         subject=subject,
@@ -312,6 +368,14 @@ def build_report(
         previous_round=previous_round,
         statement_count=len(all_rows),
     )
+
+
+def _perspective(result: Any, keys: list[str]) -> Figure:
+    from kerne.reports.figures import combined
+
+    if result is None or any(k not in result.nodes for k in keys):
+        return EMPTY
+    return combined(result.nodes[k] for k in keys)
 
 
 def gap_rule_text() -> str:

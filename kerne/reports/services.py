@@ -84,3 +84,21 @@ def pdf_batch_render(batch_id: int) -> PdfBatch:
     batch.finished_at = timezone.now()
     batch.save()
     return batch
+
+
+def disclosure_retry(*, round_: Round, actor: Any) -> None:
+    """HR asks again for a round's disclosure decision that failed."""
+    from django.core.exceptions import ValidationError
+
+    from kerne.evaluations.disclosure.service import disclosure_queue
+    from kerne.evaluations.models import Disclosure
+
+    if not (policy.is_org_admin(actor) and policy.organisation_of(actor) == round_.organisation):
+        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+    if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        raise ValidationError(_("The round has no results yet."))
+    if Disclosure.objects.filter(round=round_, status=Disclosure.Status.RUNNING).exists():
+        raise ValidationError(_("The reports are being prepared now."))
+    with transaction.atomic():
+        disclosure_queue(round_)
+        audit_record(actor=actor, action="round.disclosure_requested", obj=round_, organisation=round_.organisation)

@@ -20,7 +20,7 @@ from kerne.core.downloads import content_disposition, download_name, download_re
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.core.tables import CSV_TYPE, XLSX_TYPE
 from kerne.evaluations.closing import round_publish
-from kerne.evaluations.models import ALL_OTHERS, Round, RoundStatus, Subject
+from kerne.evaluations.models import ALL_OTHERS, Disclosure, Round, RoundStatus, Subject
 from kerne.reports import access, exports, services
 from kerne.reports.models import PdfBatch
 from kerne.reports.organisation import VIEWS, org_report
@@ -30,24 +30,26 @@ from kerne.reports.presenters import org_context, personal_context
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    """The reports this user may open: their own, their employees', and (HR) every round's."""
+    """The reports this user may open: exactly what access allows (their own, their employees', the
+    line's as the round says, and for HR every round's)."""
     organisation = policy.organisation_of(request.user)
     person = policy.person_of(request.user)
-    ready = [RoundStatus.CLOSED, RoundStatus.PUBLISHED]
-    subjects = Subject.objects.none()
-    if person is not None:
-        subjects = (
-            Subject.objects.filter(round__organisation=organisation, round__status=RoundStatus.PUBLISHED, included=True)
-            .filter(Q(person=person) | Q(manager=person))
-            .select_related("round", "unit")
-            .order_by("-round__closed_at", "name")
-        )
-    rounds = (
-        Round.objects.filter(organisation=organisation, status__in=ready).order_by("-closed_at")
-        if policy.is_org_admin(request.user) or policy.is_leader(request.user)
-        else Round.objects.none()
+    subjects = (
+        access.readable_subjects(request.user).select_related("round", "unit").order_by("-round__closed_at", "name")
     )
-    return render(request, "reports/list.html", {"subjects": subjects, "rounds": rounds, "person": person})
+    ready = [RoundStatus.CLOSED, RoundStatus.PUBLISHED]
+    rounds = [
+        r
+        for r in Round.objects.filter(organisation=organisation, status__in=ready)
+        .select_related("disclosure", "organisation")
+        .order_by("-closed_at")
+        if access.org_report_scope(request.user, r) is not None or policy.is_org_admin(request.user)
+    ]
+    return render(
+        request,
+        "reports/list.html",
+        {"subjects": subjects, "rounds": rounds, "person": person, "is_admin": policy.is_org_admin(request.user)},
+    )
 
 
 def _subject_for(request: HttpRequest, subject_id: int) -> tuple[Subject, str]:
@@ -72,7 +74,7 @@ def _subject_for(request: HttpRequest, subject_id: int) -> tuple[Subject, str]:
 @login_required
 def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
-    report = load_personal_report(subject)
+    report = load_personal_report(subject, request.user)
     services.report_view_record(actor=request.user, subject=subject, kind="html", reason=reason)
     return render(request, "reports/personal.html", {**personal_context(report), "reason": reason})
 
@@ -80,7 +82,7 @@ def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
 @login_required
 def personal_report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
-    report = load_personal_report(subject)
+    report = load_personal_report(subject, request.user)
     services.report_view_record(actor=request.user, subject=subject, kind="pdf", reason=reason)
     pdf = render_pdf("reports/personal_pdf.html", personal_context(report), request=request)
     return pdf_response(pdf, download_name(subject.name, subject.round.name, extension="pdf"))
@@ -111,22 +113,53 @@ DEFAULT_LEVELS = 3
 MAX_LEVELS = 8
 
 
+def _preparing(request: HttpRequest, round_id: int) -> HttpResponse | None:
+    """HR's page while the round's disclosure decision is being made (or has failed)."""
+    round_ = get_object_or_404(Round.objects.select_related("framework", "organisation"), pk=round_id)
+    if not policy.is_org_admin(request.user) or policy.organisation_of(request.user) != round_.organisation:
+        return None
+    if round_.status not in access.RESULTS_READY or access.decided(round_):
+        return None
+    disclosure = Disclosure.objects.filter(round=round_).first()
+    template = "reports/_preparing.html" if request.headers.get("HX-Request") else "reports/preparing.html"
+    response = render(request, template, {"round": round_, "disclosure": disclosure})
+    if request.headers.get("HX-Request") and disclosure and disclosure.status == Disclosure.Status.DONE:
+        response["HX-Refresh"] = "true"
+    return response
+
+
 @login_required
 def org_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
+    preparing = _preparing(request, round_id)
+    if preparing is not None:
+        return preparing
     round_, scope = _round_for(request, round_id)
     view = _view(request)
     levels = _levels(request)
-    report = org_report(round_, scope, [view])
+    report = org_report(round_, scope, [view], request.user)
     context = org_context(report, view)
     top = min((row.depth for row in report.units), default=0)
     context["unit_rows"] = [row for row in report.units if row.depth - top < levels]
     context["levels"] = levels
-    context["roles_protected"] = any(cells[view].protected for _level, cells in report.roles)
+    context["roles_protected"] = any(cells[view].reason == "protects" for _level, cells in report.roles)
     context["level_choices"] = range(1, MAX_LEVELS + 1)
     context["is_admin"] = policy.is_org_admin(request.user)
     if context["is_admin"]:
         context["batch"] = PdfBatch.objects.filter(round=round_).first()
+        context["disclosure"] = Disclosure.objects.filter(round=round_).first()
     return render(request, "reports/organisation.html", context)
+
+
+@login_required
+@require_POST
+def disclosure_retry(request: HttpRequest, round_id: int) -> HttpResponse:
+    """HR asks again for a decision that failed (the error is on the page)."""
+    round_ = get_object_or_404(Round.objects.select_related("organisation"), pk=round_id)
+    try:
+        services.disclosure_retry(round_=round_, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:organisation", round_id=round_.pk)
 
 
 @login_required
@@ -146,7 +179,9 @@ def subject_list(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 def org_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     round_, scope = _round_for(request, round_id)
-    report = org_report(round_, scope)
+    report = org_report(round_, scope, viewer=request.user)
+    if report.empty:
+        raise Http404(_("Nothing in this report may be shown, so there is nothing to export."))
     if fmt == "csv":
         name = download_name(round_.name, _("organisation"), extension="csv")
         return download_response(exports.org_csv(report), filename=name, content_type=CSV_TYPE)
@@ -166,7 +201,12 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:organisation", round_id=round_.pk)
     messages.success(
-        request, _("The reports are released. %(count)s leaders have been told by e-mail.") % {"count": count}
+        request,
+        _(
+            "The reports are released to %(count)s leaders. The e-mails to them are being sent; "
+            "this page shows how many have gone out."
+        )
+        % {"count": count},
     )
     return redirect("reports:organisation", round_id=round_.pk)
 

@@ -226,3 +226,71 @@ def test_client_address_behind_trusted_proxies(client, world, settings):
     client.post(LOGIN, {"username": "eva@aby.dk", "password": "x"}, HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3")
     assert [e.data["ip"] for e in events("login.failed")] == ["10.1.2.3", "127.0.0.1"]
     assert sorted(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["10.1.2.3", "127.0.0.1"]
+
+
+# --- password reset through a real SMTP server ---------------------------------------------------------------
+
+
+def test_password_reset_mail_as_the_relay_received_it(client, world, smtp, settings):
+    settings.KERNE_BASE_URL = "https://kerne.aby.dk"
+    settings.KERNE_REPLY_TO = "hr@aby.dk"
+    response = client.post("/konto/nulstil-adgangskode/", {"email": "Eva@Aby.dk"})
+    assert response["Location"] == "/konto/nulstil-adgangskode/sendt/"
+    [received] = smtp.messages
+    assert received.rcpt_tos == ["eva@aby.dk"]
+    assert received.helo == "kerne.aby.dk"
+    assert received.subject == "Vælg en ny adgangskode til Kerne"
+    assert received.header_lines("Subject") == [b"Subject: =?utf-8?q?V=C3=A6lg_en_ny_adgangskode_til_Kerne?="]
+    assert received.message["Auto-Submitted"] == "auto-generated"
+    assert received.message["Reply-To"] == "hr@aby.dk"
+    assert received.message["Message-ID"].endswith("@kerne.aby.dk>")
+    path = re.search(r"https://kerne\.aby\.dk(/konto/nulstil-adgangskode/\S+/\S+/)", received.text()).group(1)
+    assert client.get(path, follow=True).status_code == 200
+    [requested] = events("password_reset.requested")
+    assert requested.data["mail"] == "sent"
+
+
+def test_password_reset_with_the_relay_down_says_so_and_keeps_the_address(client, world, settings, caplog):
+    from testing.smtp import free_port
+
+    settings.EMAIL_BACKEND = "kerne.core.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    response = client.post("/konto/nulstil-adgangskode/", {"email": "eva@aby.dk"})
+    assert response.status_code == 200  # not the "Tjek din e-mail" page
+    html = response.content.decode()
+    assert "Tjek din e-mail" not in html
+    assert "Kerne kunne ikke sende dig e-mailen med linket.</strong> Mailserveren kunne ikke nås." in html
+    assert "Prøv igen om et par minutter" in html
+    assert 'value="eva@aby.dk"' in html
+    [requested] = events("password_reset.requested")
+    assert requested.data["mail"] == "pending"
+    assert "Password reset mail not sent (pending): Mailserveren kunne ikke nås." in caplog.text
+
+
+def test_password_reset_to_a_refused_address_says_so(client, world, smtp):
+    smtp.behaviour.refuse = {"eva@aby.dk"}
+    html = client.post("/konto/nulstil-adgangskode/", {"email": "eva@aby.dk"}).content.decode()
+    assert "Mailserveren afviste adressen (svar 550)." in html
+    assert "Bed HR om at tjekke e-mailadressen på din konto" in html
+    assert smtp.messages == []
+    assert events("password_reset.requested")[0].data["mail"] == "failed"
+
+
+def test_password_reset_audit_log_shows_what_happened_to_the_mail(client, world, smtp):
+    smtp.behaviour.refuse = {"eva@aby.dk"}
+    client.post("/konto/nulstil-adgangskode/", {"email": "eva@aby.dk"})
+    client.force_login(world.admin)
+    html = client.get("/konto/log/?action=password_reset.requested").content.decode()
+    assert "kunne ikke sendes" in html
+
+
+def test_a_person_who_has_left_gets_no_reset_link_and_cannot_log_in(client, world, smtp):
+    person = world.employee.person
+    person.active = False
+    person.save(update_fields=["active"])
+    response = client.post("/konto/nulstil-adgangskode/", {"email": "eva@aby.dk"})
+    assert response["Location"] == "/konto/nulstil-adgangskode/sendt/"
+    assert smtp.messages == []
+    assert login(client, "eva@aby.dk", world.password).status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert events("login.failed")[-1].data["reason"] == "invalid_credentials"

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kerne.accounts.backends.ModelBackend",
     "kerne.accounts.oidc.KerneOIDCBackend",
 ]
 
@@ -190,8 +190,22 @@ def test_sso_refusal_returns_to_the_login_page_with_a_danish_reason(sso, client,
 def test_sso_cancelled_at_the_provider(sso, client, world):
     state = _start(client)
     response = client.get(f"/konto/oidc/callback/?error=access_denied&state={state}", follow=True)
-    assert "Single sign-on mislykkedes" in response.content.decode()
+    assert "Du gav ikke Kerne lov til at få dit navn og din e-mailadresse" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_provider_errors_at_the_callback_are_named(sso, client, world):
+    state = _start(client)
+    entra = "AADSTS50105: The signed in user is not assigned to a role for the application."
+    html = client.get(
+        f"/konto/oidc/callback/?error=access_denied&error_description={entra}&state={state}", follow=True
+    ).content.decode()
+    assert "Din organisation har ikke givet dig adgang til Kerne i sin login-tjeneste" in html
+    state = _start(client)
+    html = client.get(f"/konto/oidc/callback/?error=server_error&state={state}", follow=True).content.decode()
+    assert "Login-tjenesten loggede dig ikke ind" in html
+    reasons = [e.data["reason"] for e in AuditEvent.objects.filter(action="login.failed").order_by("id")]
+    assert reasons == ["not_assigned", "provider_refused"]
 
 
 def test_password_login_never_asks_the_provider(sso, client, world, monkeypatch):

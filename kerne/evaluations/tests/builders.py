@@ -103,3 +103,23 @@ def prepared_round(org: Org, **overrides: Any) -> Round:
     services.subjects_select(round_=round_, actor=org.hr)
     services.raters_propose(round_=round_, actor=org.hr)
     return round_
+
+
+def link_path(invitation: Any) -> str:
+    """The path of the rater's personal link (as in their e-mail), while the round is open."""
+    from kerne.evaluations.answering import link_for
+
+    return f"/svar/{link_for(invitation)}/"
+
+
+def form_path(client: Any, invitation: Any) -> str:
+    """Open the rater's link in `client` as a browser would; returns the form's address (no link in it)."""
+    response = client.get(link_path(invitation))
+    assert response.status_code == 303, response.status_code
+    return str(response["Location"])
+
+
+def rater(invitation: Any) -> Any:
+    from kerne.evaluations.answering import link_for, rater_for_token
+
+    return rater_for_token(link_for(invitation))

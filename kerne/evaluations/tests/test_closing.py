@@ -14,17 +14,17 @@ from kerne.evaluations import answering, closing, rules, services
 from kerne.evaluations.models import (
     ALL_OTHERS,
     POOLED,
-    Answer,
     Comment,
+    Draft,
     GroupKey,
     Invitation,
     Response,
-    ResponseLink,
     ResponseRate,
     RoundStatus,
+    SealedResponse,
     SubjectResult,
 )
-from kerne.evaluations.tests.builders import build_org, prepared_round
+from kerne.evaluations.tests.builders import build_org, link_path, prepared_round, rater
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,15 @@ def opened(django_capture_on_commit_callbacks):
     round_ = prepared_round(org)
     with django_capture_on_commit_callbacks(execute=True):
         services.round_open(round_=round_, actor=org.hr)
+    round_.refresh_from_db()
     return org, round_
 
 
 def answer(invitation: Invitation, first_value: int, rest: int = 4, comment: str = "", submit: bool = True):
     """Answer the first statement with `first_value`, every other with `rest`."""
-    form = answering.questionnaire(invitation)
+    invitation.round = Invitation.objects.select_related("round").get(pk=invitation.pk).round
+    the_rater = rater(invitation)
+    form = answering.questionnaire(the_rater)
     fields = [item.field for _a, items, _c in form.areas for item in items]
     data = {field: str(rest) for field in fields}
     data[fields[0]] = str(first_value)
@@ -48,9 +51,9 @@ def answer(invitation: Invitation, first_value: int, rest: int = 4, comment: str
         data["c-stabil-drift"] = comment
     posted = answering.parse_post(invitation, data, partial=not submit)
     if submit:
-        answering.response_submit(invitation=invitation, posted=posted)
+        answering.response_submit(token=the_rater.token, posted=posted)
     else:
-        answering.response_save(invitation=invitation, posted=posted)
+        answering.response_save(rater=the_rater, posted=posted)
     return form.areas[0][1][0].question
 
 
@@ -72,7 +75,9 @@ def test_snapshot_figures_and_anonymity(opened):
     for inv, value in zip(invitations(org, round_, "l2", "employees"), [5, 4, 4, 3, 0], strict=True):
         answer(inv, value, comment="Tydelig retning." if value == 5 else "")
     answer(invitations(org, round_, "l2", "peers")[0], 1)
-    # Leader 1: four employees (below 5) and one peer (below 3): pooled, five together.
+    # Leader 1: four employees (below 5) and one peer (below 3): five together would reach the
+    # pool's minimum, but everyone invited answered, which would tell Leader 1 that the one peer
+    # answered: the pool is not shown.
     for inv in invitations(org, round_, "l1", "employees"):
         answer(inv, 2)
     answer(invitations(org, round_, "l1", "peers")[0], 5)
@@ -83,7 +88,7 @@ def test_snapshot_figures_and_anonymity(opened):
     summary = closing.round_close(round_=round_, actor=org.hr)
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
-    assert summary == {"results": 6, "drafts_dropped": 1}  # l2: 4 groups, l1: pooled + others
+    assert summary == {"results": 4, "responses": 14, "drafts_dropped": 1}  # l2: 4 groups
 
     key = str(first.pk)
     employees = result(org, "l2", "employees")
@@ -109,11 +114,7 @@ def test_snapshot_figures_and_anonymity(opened):
     assert drift == [1, 0, 0, 1, 12, 1]
     assert employees.nodes["stabil-drift"][0] == 1
 
-    pooled = result(org, "l1", POOLED)
-    assert pooled.respondents == 5
-    assert pooled.statements[key] == [0, 0, 4, 0, 0, 1]
-    assert not SubjectResult.objects.filter(subject__person=org.people["l1"], group_key__in=["employees", "peers"])
-    assert result(org, "l1", ALL_OTHERS).statements[key] == [0, 0, 4, 0, 0, 1]
+    assert not SubjectResult.objects.filter(subject__person=org.people["l1"]).exists()
     # The chef's single employee answer is below 5 and alone: suppressed everywhere.
     assert not SubjectResult.objects.filter(subject__person=org.people["chef"]).exists()
 
@@ -124,36 +125,47 @@ def test_snapshot_figures_and_anonymity(opened):
     assert rates[("l2", "employees")] == (5, 5)
     assert rates[("l2", "peers")] == (1, None)
     assert rates[("l1", "employees")] == (4, None)
-    assert rates[("l1", POOLED)] == (5, 5)
+    assert rates[("l1", "peers")] == (1, None)
+    assert ("l1", POOLED) not in rates
     assert rates[("chef", "employees")] == (2, None)
 
 
-def test_closing_cuts_every_link_between_raters_and_answers(opened):
+def test_closing_keeps_nothing_that_ties_a_rater_to_an_answer(opened):
     org, round_ = opened
     for inv in invitations(org, round_, "l2", "employees"):
         answer(inv, 4, comment="Lytter godt.")
     answer(invitations(org, round_, "l1", "employees")[0], 3, submit=False)
     closing.round_close(round_=round_, actor=org.hr)
     assert Response.objects.filter(round=round_).count() == 5
-    assert ResponseLink.objects.count() == 0
+    assert SealedResponse.objects.count() == 0
+    assert Draft.objects.count() == 0
+    assert list(Comment.objects.filter(round=round_).values_list("group_key", "text").distinct()) == [
+        ("employees", "Lytter godt.")
+    ]
     assert Comment.objects.filter(round=round_).count() == 5
-    assert Comment.objects.exclude(response=None).count() == 0
-    assert Invitation.objects.answered().count() == 0
-    # Nothing a rater could be traced by is left on the responses: no invitation, no times.
+    # Every invitation is back to "invited in this group": no link hash, link, answer state or times.
+    wiped = Invitation.objects.filter(round=round_).values_list(
+        "token_hash", "sealed_token", "submitted", "sent_at", "reminders_sent", "last_reminded_on", "delivery_error"
+    )
+    assert set(wiped) == {(None, None, False, None, 0, None, "")}
+    # Nothing a rater could be traced by is on a kept response: no invitation, no times.
     response_fields = {f.attname for f in Response._meta.concrete_fields}
-    assert response_fields == {"id", "round_id", "subject_id", "group_id", "submitted"}
-    invitation_fields = {f.attname for f in Invitation._meta.concrete_fields}
-    assert not {"response_id", "responded", "submitted_at"} & invitation_fields
-    assert Answer.objects.filter(response__round=round_).count() == 5 * 31
+    assert response_fields == {"id", "round_id", "subject_id", "group_key", "answers"}
+    comment_fields = {f.attname for f in Comment._meta.concrete_fields}
+    assert comment_fields == {"id", "round_id", "subject_id", "group_key", "area_key", "text"}
+    assert sum(len(r.answers) for r in Response.objects.filter(round=round_)) == 5 * 31
+    from django_tasks_db.models import DBTaskResult
+
+    assert not DBTaskResult.objects.filter(args_kwargs__args__0=round_.pk).exists()
 
 
 def test_closed_round_refuses_answers_and_a_second_close(opened, client):
     org, round_ = opened
     inv = invitations(org, round_, "l2", "employees")[0]
-    from kerne.evaluations import tokens
-
+    inv.round = round_
+    link = link_path(inv)
     closing.round_close(round_=round_, actor=org.hr)
-    response = client.get(f"/svar/{tokens.token_for(inv.token_salt)}/")
+    response = client.get(link)
     assert response.status_code == 410
     with pytest.raises(ValueError, match="only an open round"):
         closing.round_close(round_=round_, actor=org.hr)
@@ -169,12 +181,13 @@ def test_tick_sends_reminders_closes_and_purges(opened, django_capture_on_commit
     mail.outbox.clear()
     out = StringIO()
     call_command("evaluations_tick", stdout=out)
-    assert "20 påmindelse(r) sat i kø." in out.getvalue()
-    assert len(mail.outbox) == 20
+    unanswered = set(Invitation.objects.filter(round=round_, submitted=False).values_list("email", flat=True))
+    assert f"Påmindelser sat i kø til {len(unanswered)} bedømmer(e)." in out.getvalue()
+    assert len(mail.outbox) == len(unanswered)  # one mail per rater, whatever they rate
     assert all(m.subject.startswith("Påmindelse: ") for m in mail.outbox)
     assert invitations(org, round_, "l2", "employees")[0].email not in {m.to[0] for m in mail.outbox}
     call_command("evaluations_tick", stdout=StringIO())
-    assert len(mail.outbox) == 20  # once a day at most
+    assert len(mail.outbox) == len(unanswered)  # once a day at most
     round_.closes_on = today - dt.timedelta(days=1)
     round_.save(update_fields=["closes_on"])
     out = StringIO()
@@ -182,11 +195,10 @@ def test_tick_sends_reminders_closes_and_purges(opened, django_capture_on_commit
     assert "“Ledelsesevaluering 2026” er lukket." in out.getvalue()
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
-    assert Answer.objects.count() == 31
+    assert [len(r.answers) for r in Response.objects.all()] == [31]
     round_.closed_at = timezone.now() - dt.timedelta(days=31)
     round_.save(update_fields=["closed_at"])
     call_command("evaluations_tick", stdout=StringIO())
-    assert Answer.objects.count() == 0
     assert Response.objects.count() == 0
 
 
@@ -204,6 +216,12 @@ def test_decide_groups_rules():
     assert decision.in_all_others == ()
     decision = rules.decide_groups({"self": 0, "employees": 6, "peers": 0}, minimums, named)
     assert decision.shown == ("employees",)
+    # A pool is shown only when not everyone invited to it answered (else each member group's
+    # count is pinned: the leader knows whom they invited).
+    below = {"peers": 2, "partners": 2}
+    assert rules.decide_groups(below, minimums, named, {"peers": 2, "partners": 3}).pooled == ("peers", "partners")
+    pinned = rules.decide_groups(below, minimums, named, {"peers": 2, "partners": 2})
+    assert (pinned.pooled, pinned.suppressed) == ((), ("peers", "partners"))
     assert rules.shown_count(4, 5) is None
     assert rules.shown_count(5, 5) == 5
 

@@ -22,13 +22,13 @@ from kerne.evaluations.models import (
     Invitation,
     InvitationStatus,
     RaterChange,
-    ResponseLink,
     Round,
     RoundQuestion,
     RoundStatus,
+    SealedResponse,
     Subject,
 )
-from kerne.evaluations.tests.builders import build_org, make_round, prepared_round
+from kerne.evaluations.tests.builders import build_org, make_round, prepared_round, rater
 from kerne.evaluations.tests.test_views_flow import round_post, text
 from kerne.frameworks.models import Framework
 from kerne.organisation.tests.factories import UnitFactory
@@ -474,9 +474,11 @@ def test_round_page_lists_the_steps_while_prepared(client, world):
 
 
 def _answer(invitation: Invitation, value: str = "4") -> None:
-    form = answering.questionnaire(invitation)
+    the_rater = rater(Invitation.objects.select_related("round").get(pk=invitation.pk))
+    form = answering.questionnaire(the_rater)
     data = {item.field: value for _a, items, _c in form.areas for item in items}
-    answering.response_submit(invitation=invitation, posted=answering.parse_post(invitation, data, partial=False))
+    posted = answering.parse_post(the_rater.invitation, data, partial=False)
+    answering.response_submit(token=the_rater.token, posted=posted)
 
 
 def test_response_rate_hides_groups_below_their_minimum(client, world, django_capture_on_commit_callbacks):
@@ -821,6 +823,12 @@ def test_nav_links_to_evaluation_for_leaders_and_hr(client, world):
 
 
 def test_closed_round_shows_the_snapshot_summary(client, world, django_capture_on_commit_callbacks):
+    # A partner for Leader 1 who never answers: the pool below shows without telling anyone that
+    # each of its members answered.
+    l1_subject = world.round.subjects.get(person=world.org.people["l1"])
+    services.rater_change_direct(
+        subject=l1_subject, kind="add", group_key="partners", name="Pia Partner", email="pia@x.dk", actor=world.hr
+    )
     open_round(world, django_capture_on_commit_callbacks)
     for invitation in Invitation.objects.filter(subject=world.subject, group__key="employees"):
         _answer(invitation)
@@ -829,14 +837,16 @@ def test_closed_round_shows_the_snapshot_summary(client, world, django_capture_o
         _answer(invitation)
     _answer(Invitation.objects.get(subject__person=world.org.people["l1"], group__key="peers"))
     services.round_close_now(round_=world.round, actor=world.hr)
-    assert ResponseLink.objects.count() == 0
+    assert SealedResponse.objects.count() == 0
     page = text(as_user(client, world.hr).get(f"/evaluering/runder/{world.round.pk}/"))
-    # Leader 1's four employees and one peer are below their minimums, pooled together (5 ≥ 5).
+    # Leader 1's four employees and one peer are below their minimums, pooled together (5 ≥ 5) with
+    # the partner who did not answer: only the pool's count is shown, never its member groups'.
     l1 = " ".join(page.split("Lise Leder 1 Plejecenter 1", 1)[1].split("Lise Leder 2", 1)[0].split())
-    assert l1 == "0 af 1 0 af 1 færre end 3 af 1 færre end 5 af 4 – ingen inviteret 5 af 5"
+    pooled = "i den samlede gruppe"
+    assert l1 == f"0 af 1 0 af 1 {pooled} (1 inviteret) {pooled} (4 inviteret) {pooled} (1 inviteret) 5 af 6"
     assert "Grupper under minimum, samlet (min. 5)" in page
     # The chef's employees (none answered) look the same as a suppressed group in the snapshot.
-    assert "I alt: Mindst 10 af 21 har svaret." in page
+    assert "I alt: Mindst 10 af 22 har svaret." in page
     own = text(as_user(client, world.leader).get(f"/evaluering/leder/{world.subject.pk}/"))
     assert "Medarbejdere 5 af 5" in own
     assert "Runden er lukket. Rapporten kommer i næste trin." in own

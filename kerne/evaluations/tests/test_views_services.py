@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from kerne.accounts.tests.factories import UserFactory
 from kerne.core.models import AuditEvent
@@ -15,8 +14,6 @@ from kerne.evaluations.models import (
     Invitation,
     InvitationStatus,
     RaterChange,
-    Response,
-    ResponseLink,
     Round,
     RoundStatus,
     Subject,
@@ -157,19 +154,16 @@ def test_resend_refusals_change_nothing(opened, case, error, django_capture_on_c
 
 def test_reminders_now_reach_only_those_who_have_not_answered_once_a_day(opened, django_capture_on_commit_callbacks):
     org, round_ = opened
-    for invitation in Invitation.objects.filter(round=round_, group__key="employees"):
-        response = Response.objects.create(
-            round=round_, subject=invitation.subject, group=invitation.group, submitted=True
-        )
-        ResponseLink.objects.create(invitation=invitation, response=response, submitted=True, saved_at=timezone.now())
+    Invitation.objects.filter(round=round_, group__key="employees").update(submitted=True)
+    waiting = set(Invitation.objects.filter(round=round_, submitted=False).values_list("email", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
         count = services.reminders_send_now(round_=round_, actor=org.hr)
-    assert count == 9  # 21 invitations, 12 of them employees who answered
-    assert len(mail.outbox) == 9
+    assert count == len(waiting) == 4  # 21 invitations, 12 of them employees who answered; one mail a rater
+    assert len(mail.outbox) == 4
     assert selectors.reminder_count(org.hr, round_) == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_send_now(round_=round_, actor=org.hr) == 0
-    assert len(mail.outbox) == 9
+    assert len(mail.outbox) == 4
     assert AuditEvent.objects.filter(action="round.reminders_sent").count() == 2
 
 
@@ -199,7 +193,7 @@ def test_close_now_checks_the_right_and_the_status(opened):
         with pytest.raises(PermissionDenied):
             services.round_close_now(round_=round_, actor=actor)
     assert snapshot() == before
-    assert services.round_close_now(round_=round_, actor=org.hr) == {"results": 0, "drafts_dropped": 0}
+    assert services.round_close_now(round_=round_, actor=org.hr) == {"results": 0, "responses": 0, "drafts_dropped": 0}
     assert Round.objects.get(pk=round_.pk).status == RoundStatus.CLOSED
     with pytest.raises(ValidationError) as caught:
         services.round_close_now(round_=round_, actor=org.hr)
@@ -303,3 +297,28 @@ def test_approving_a_removal_keeps_the_change_record():
     assert not Invitation.objects.filter(pk=peer.pk).exists()
     kept = RaterChange.objects.get(pk=change.pk)
     assert (kept.state, kept.invitation_id, kept.email) == ("approved", None, peer.email)
+
+
+def test_hr_sends_every_undeliverable_invitation_again_at_once(client, opened, django_capture_on_commit_callbacks):
+    org, round_ = opened
+    Invitation.objects.filter(round=round_, group__key="employees").update(
+        status=InvitationStatus.FAILED, delivery_error="Mailserveren afviste adressen (svar 550)."
+    )
+    failed = Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED).count()
+    client.force_login(org.hr)
+    page = client.get(f"/evaluering/runder/{round_.pk}/").content.decode()
+    assert f"Send alle {failed} invitationer, der ikke kunne leveres, igen" in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/evaluering/runder/{round_.pk}/invitationer/send-alle-igen/", follow=True)
+    assert f"{failed} invitationer sendes igen." in response.content.decode()
+    assert not Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED).exists()
+    assert len(mail.outbox) == len(
+        set(Invitation.objects.filter(round=round_, group__key="employees").values_list("email", flat=True))
+    )
+    assert AuditEvent.objects.filter(action="round.invitations_resent").count() == 1
+    # Others may not: nothing changes.
+    Invitation.objects.filter(round=round_, group__key="employees").update(status=InvitationStatus.FAILED)
+    client.force_login(org.user_for("l2"))
+    assert client.post(f"/evaluering/runder/{round_.pk}/invitationer/send-alle-igen/").status_code == 403
+    assert Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED).count() == failed

@@ -59,7 +59,8 @@ def closed_round(
     with capture(execute=True):
         services.round_open(round_=round_, actor=org.hr)
     simulate_answers(round_, seed=seed, answer_rate=answer_rate)
-    closing.round_close(round_=round_, actor=org.hr)
+    with capture(execute=True):  # the disclosure decision runs when the closing commits
+        closing.round_close(round_=round_, actor=org.hr)
     if publish:
         with capture(execute=True):
             closing.round_publish(round_=round_, actor=org.hr)

@@ -30,7 +30,8 @@ def l2_round(django_capture_on_commit_callbacks):
     answer(invitations(org, round_, "l2", "manager")[0], 3)
     for inv, value in zip(invitations(org, round_, "l2", "employees"), [5, 4, 4, 3, 0], strict=True):
         answer(inv, value, comment="Tydelig retning." if value == 5 else ("Lytter." if value == 3 else ""))
-    closing.round_close(round_=round_, actor=org.hr)
+    with django_capture_on_commit_callbacks(execute=True):  # the disclosure decision after closing
+        closing.round_close(round_=round_, actor=org.hr)
     round_.refresh_from_db()
     return org, round_, Subject.objects.get(round=round_, person=org.people["l2"]), first
 
@@ -45,15 +46,25 @@ def test_figures_gaps_and_lists(l2_round):
         ("Medarbejdere", 5, 5),
         ("Lederkolleger", 1, None),
     ]
+    # The first statement: one of the five employees answered "Ved ikke", so four people answered it
+    # on the scale, below the employees' minimum: neither their figure nor everyone else's (which
+    # minus the own leader would give it) is shown, and the page says why.
     row = report.areas[0].statements[0]
     assert row.key == first.key
-    assert round(row.others.mean, 4) == round((3 + 5 + 4 + 4 + 3) / 5, 4)
-    assert row.others.distribution == (0, 0, 2, 2, 1)
-    assert row.others.dont_know == 1
+    employees = row.figures["employees"]
+    assert (employees.mean, employees.reason) == (None, "too-few")
+    assert row.others.mean is None
+    assert row.others.reason == "too-few"
     assert row.own.mean == 2.0
-    assert [r.key for r in report.hidden_strengths] == [first.key]
+    assert row.gap is None
+    # Every other statement: all five employees answered 4, as did the own leader and the leader.
+    second = report.areas[0].statements[1]
+    assert second.others.mean == 4.0
+    assert second.others.distribution == (0, 0, 0, 6, 0)
+    assert second.others.people == 6  # people, not answers
+    assert second.figures["employees"].people == 5
+    assert report.hidden_strengths == []
     assert report.blind_spots == []
-    assert report.weakest[0].key == first.key
     assert len(report.strongest) == 5
     assert report.statement_count == 31
     assert [a.key for a in report.areas] == [
@@ -66,7 +77,6 @@ def test_figures_gaps_and_lists(l2_round):
     assert sorted(report.areas[0].comments) == ["Lytter.", "Tydelig retning."]
     assert report.areas[1].comments == []
     assert "Driftsledelse" in [r.name for r in report.areas[0].rows]
-    assert report.areas[0].reflection[1].startswith("De andre vurderer dig højere")
 
 
 def test_the_report_page_in_fixed_queries_and_audited(client, l2_round, django_assert_num_queries):
@@ -74,7 +84,7 @@ def test_the_report_page_in_fixed_queries_and_audited(client, l2_round, django_a
     client.force_login(org.hr)
     url = reverse("reports:personal", args=[subject.pk])
     events = AuditEvent.objects.filter(action="report.personal_viewed_html").count()
-    with django_assert_num_queries(12):  # … and the leader's report of the round before (contents list)
+    with django_assert_num_queries(13):  # … and the leader's report of the round before (contents list)
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -100,10 +110,11 @@ def test_who_sees_the_report(client, l2_round, django_capture_on_commit_callback
     for user, status in [(leader, 200), (own_leader, 200), (director, 403), (peer, 403), (org.hr, 200)]:
         client.force_login(user)
         assert client.get(url).status_code == status, user
+    # Who may read was decided with the round's disclosure: changing a setting afterwards opens nothing.
     round_.report_levels_above = 1
     round_.save(update_fields=["report_levels_above"])
     client.force_login(director)
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 403
     round_.report_to_hr = False
     round_.save(update_fields=["report_to_hr"])
     client.force_login(org.hr)
@@ -114,7 +125,24 @@ def test_who_sees_the_report(client, l2_round, django_capture_on_commit_callback
     reasons = list(
         AuditEvent.objects.filter(action="report.personal_viewed_html").values_list("data__reason", flat=True)
     )
-    assert sorted(reasons) == ["hr", "hr", "line", "manager", "self"]
+    assert sorted(reasons) == ["hr", "hr", "manager", "self"]
+
+
+def test_the_line_above_reads_when_the_round_said_so_before_closing(client, django_capture_on_commit_callbacks):
+    org = build_org(slug="linje")
+    round_ = prepared_round(org, report_levels_above=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(round_=round_, actor=org.hr)
+    for inv, value in zip(invitations(org, round_, "l2", "employees"), [5, 4, 4, 3, 4], strict=True):
+        answer(inv, value)
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.round_close(round_=round_, actor=org.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.round_publish(round_=round_, actor=org.hr)
+    subject = Subject.objects.get(round=round_, person=org.people["l2"])
+    client.force_login(org.user_for("dir"))
+    assert client.get(reverse("reports:personal", args=[subject.pk])).status_code == 200
+    assert AuditEvent.objects.filter(action="report.personal_viewed_html").latest("id").data["reason"] == "line"
 
 
 def test_publishing_tells_every_leader(l2_round, django_capture_on_commit_callbacks, mailoutbox):
@@ -169,7 +197,8 @@ def test_self_only_report_says_too_few(client, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         services.round_open(round_=round_, actor=org.hr)
     answer(Invitation.objects.get(round=round_, subject__person=org.people["dir"], group__key=GroupKey.SELF), 3)
-    closing.round_close(round_=round_, actor=org.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.round_close(round_=round_, actor=org.hr)
     client.force_login(org.hr)
     subject = Subject.objects.get(round=round_, person=org.people["dir"])
     html = client.get(reverse("reports:personal", args=[subject.pk])).content.decode()
