@@ -74,7 +74,7 @@ def visible(round_: Any) -> dict[str, Any]:
     from kerne.evaluations.models import OrgFigures, PersonalFigures, Subject
 
     unit_rows = OrgFigures.objects.filter(round=round_, kind=OrgFigures.Kind.UNIT)
-    shown_units = {view: 0 for view in ("others", "employees")}
+    shown_units = dict.fromkeys(("others", "employees"), 0)
     units = set()
     for row in unit_rows.only("view", "scope", "figures"):
         units.add(row.scope)
@@ -107,6 +107,7 @@ def main() -> int:
     parser.add_argument("--size", default="kk")
     parser.add_argument("--leaders", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", metavar="FILE", help="SQLite: keep a copy of the closed round's database here")
     args = parser.parse_args()
     os.environ["KERNE_TASK_BACKEND"] = "django_tasks_db.DatabaseBackend"  # queue, do not run
     with scratch_database() as where:
@@ -144,12 +145,16 @@ def main() -> int:
         first = timed_get(client, url)
         later = [timed_get(client, url) for _ in range(5)]
         employees_view = timed_get(client, url + "?visning=employees")
+        if args.keep:
+            from django.db import connection
+
+            connection.cursor().execute("VACUUM INTO %s", [args.keep])
 
     ok = True
     summary, audit = disclosure.summary, disclosure.audit
     verdict = "OK" if decision_seconds < TARGET_DECISION else "MISSED"
     ok &= decision_seconds < TARGET_DECISION
-    print(f"  release decision (worker)          {decision_seconds:8.1f} s  target < {TARGET_DECISION:.0f} s: {verdict}")
+    print(f"  release decision (worker)  {decision_seconds:8.1f} s  target < {TARGET_DECISION:.0f} s: {verdict}")
     print(f"    of which (s): {json.dumps(summary.get('seconds', {}))}")
     print(
         f"    {summary['figures']} candidate organisation figures, {summary['published']} published,"

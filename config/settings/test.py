@@ -8,6 +8,8 @@ os.environ.setdefault("KERNE_DEBUG", "0")
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
+# An audit action without a Danish name (kerne.core.audit_types) fails the test that writes it.
+KERNE_AUDIT_STRICT = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": env("KERNE_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}

@@ -272,3 +272,14 @@ def password_reset_completed_record(*, user: User, ip: str | None) -> None:
     audit_record(
         actor=user, action="password_reset.completed", obj=user, organisation=user.organisation, data={"ip": ip}
     )
+
+
+def audit_log_export_record(*, actor: User, events: int, filters: dict[str, str]) -> None:
+    """HR copied the audit log out of Kerne (it holds personal data): who, how many events, which filter."""
+    audit_record(
+        actor=actor,
+        action="audit_log.exported",
+        organisation=actor.organisation,
+        data={"events": events, "filter": filters},
+        about=None,
+    )

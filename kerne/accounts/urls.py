@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kerne.accounts import oidc, views
+from kerne.accounts import oidc, views, views_audit
 
 app_name = "accounts"
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("oidc/callback/", oidc.KerneOIDCCallbackView.as_view(), name="oidc_callback"),
     path("brugere/", views.user_list_view, name="users"),
     path("brugere/<int:pk>/administrator/", views.user_set_admin_view, name="user_set_admin"),
-    path("log/", views.audit_log_view, name="audit_log"),
+    path("log/", views_audit.audit_log_view, name="audit_log"),
+    path("log/csv/", views_audit.audit_log_csv, name="audit_log_csv"),
     path("organisation/", views.unit_tree_view, name="units"),
     path("organisation/enhed/<int:pk>/", views.unit_detail_view, name="unit"),
 ]

@@ -1,4 +1,4 @@
-"""Signing in and out, password reset, Min side, HR's user list and audit log, the organisation pages.
+"""Signing in and out, password reset, HR's user list, the organisation pages (the audit log: views_audit).
 
 Thin: each view asks kerne.accounts.policy who may see what, reads through selectors, and writes
 through kerne.accounts.services (which records the audit events).
@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
@@ -20,21 +18,18 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kerne.accounts import backends, oidc, policy, services
 from kerne.accounts.models import User
 from kerne.accounts.throttle import client_ip
 from kerne.core.mail import Delivery, Outgoing, deliver
-from kerne.core.models import AuditEvent
 from kerne.organisation import selectors
 
 PAGE_SIZE = 50
@@ -276,158 +271,6 @@ def user_set_admin_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("accounts:users")
     return redirect(target)
-
-
-# --- HR: audit log ------------------------------------------------------------------------------------
-
-ACTION_LABELS = {
-    "login.succeeded": gettext_lazy("Logged in"),
-    "login.failed": gettext_lazy("Failed login"),
-    "logout": gettext_lazy("Logged out"),
-    "password_reset.requested": gettext_lazy("Password reset requested"),
-    "password_reset.completed": gettext_lazy("Password changed via reset link"),
-    "user.created": gettext_lazy("User created"),
-    "user.role_changed": gettext_lazy("Role changed"),
-    "user.person_linked": gettext_lazy("User linked to person"),
-    "user.deactivated": gettext_lazy("User deactivated"),
-    "user.sessions_ended": gettext_lazy("Signed out everywhere"),
-    "organisation.created": gettext_lazy("Organisation created"),
-    "framework.imported": gettext_lazy("Framework imported"),
-    "framework.updated": gettext_lazy("Framework updated"),
-    "role_level_mapping.set": gettext_lazy("Role level mapping changed"),
-}
-
-
-DETAIL_LABELS = {
-    "email": gettext_lazy("E-mail address"),
-    "ip": gettext_lazy("IP address"),
-    "method": gettext_lazy("How"),
-    "reason": gettext_lazy("Reason"),
-    "is_org_admin": gettext_lazy("HR administrator"),
-    "was_org_admin": gettext_lazy("Was HR administrator"),
-    "person": gettext_lazy("Employee number"),
-    "previous": gettext_lazy("Before"),
-    "known": gettext_lazy("Known account"),
-    "changed": gettext_lazy("Changed"),
-    "mail": gettext_lazy("E-mail"),
-}
-
-VALUE_LABELS = {
-    "password": gettext_lazy("password"),
-    "oidc": gettext_lazy("single sign-on"),
-    "invalid_credentials": gettext_lazy("wrong e-mail address or password"),
-    "locked_out": gettext_lazy("locked after too many attempts"),
-    "no_person": gettext_lazy("no person in the staff list"),
-    "no_claims": gettext_lazy("no e-mail address or employee number from the sign-in service"),
-    "no_email": gettext_lazy("no e-mail address"),
-    "other_account": gettext_lazy("the address belongs to another account"),
-    "inactive": gettext_lazy("closed account"),
-    "no_organisation": gettext_lazy("single sign-on not set up"),
-    "failed": gettext_lazy("the sign-in service reported an error"),
-    "left": gettext_lazy("no longer in HR's staff list"),
-    "declined": gettext_lazy("the person did not allow the sign-in service to share their details"),
-    "not_assigned": gettext_lazy("not given access to Kerne in the sign-in service"),
-    "provider_refused": gettext_lazy("refused by the sign-in service"),
-    "stale": gettext_lazy("an expired or already used sign-in answer"),
-    "invalid_token": gettext_lazy("the sign-in service's answer could not be verified"),
-    "provider_unreachable": gettext_lazy("the sign-in service could not be reached"),
-    "provider_timeout": gettext_lazy("the sign-in service did not answer in time"),
-    "provider_error": gettext_lazy("the sign-in service answered with an error"),
-    "client_rejected": gettext_lazy("the sign-in service refused Kerne's client secret"),
-    "misconfigured": gettext_lazy("single sign-on is not set up correctly"),
-    "deactivated": gettext_lazy("the login was closed"),
-}
-
-
-# Values whose meaning depends on the key they stand under.
-KEY_VALUE_LABELS = {
-    ("mail", "sent"): gettext_lazy("sent"),
-    ("mail", "failed"): gettext_lazy("could not be sent"),
-    ("mail", "pending"): gettext_lazy("not sent: the mail server was busy or could not be reached"),
-    ("mail", "none"): gettext_lazy("none (no account with a password)"),
-}
-
-
-def _detail_value(value: Any, key: str = "") -> str:
-    if isinstance(value, str) and (key, value) in KEY_VALUE_LABELS:
-        return str(KEY_VALUE_LABELS[(key, value)])
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    if isinstance(value, dict):
-        return ", ".join(f"{key}: {_detail_value(item)}" for key, item in value.items())
-    return str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
-
-
-def audit_details(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """An event's data as (Danish label, value) pairs; unknown keys are shown as they are."""
-    return [
-        (str(DETAIL_LABELS.get(key, key)), _detail_value(value, key))
-        for key, value in sorted(data.items())
-        if value not in (None, "")
-    ]
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("From date"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To date"), required=False)
-
-    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        labelled = sorted(((a, str(ACTION_LABELS.get(a, a))) for a in actions), key=lambda c: c[1])
-        cast(forms.ChoiceField, self.fields["action"]).choices = [("", _("All actions")), *labelled]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if isinstance(start, date) and isinstance(end, date) and start > end:
-            self.add_error("date_to", _("The to date must not be before the from date."))
-        return cleaned
-
-
-def _filtered_events(events: QuerySet[AuditEvent], form: AuditFilterForm) -> QuerySet[AuditEvent]:
-    if not form.is_valid():
-        return events  # the errors are shown above the list; nothing is filtered by bad input
-    data = form.cleaned_data
-    if data["action"]:
-        events = events.filter(action=data["action"])
-    if data["date_from"]:
-        events = events.filter(created_at__date__gte=data["date_from"])
-    if data["date_to"]:
-        events = events.filter(created_at__date__lte=data["date_to"])
-    return events
-
-
-@policy.org_admin_required
-def audit_log_view(request: HttpRequest) -> HttpResponse:
-    """The organisation's audit log, newest first, filtered by action and date (fixed queries)."""
-    events = AuditEvent.objects.filter(organisation_id=_tenant_id(request))
-    actions = list(events.order_by("action").values_list("action", flat=True).distinct())
-    form = AuditFilterForm(request.GET or None, actions=actions)
-    page = Paginator(_filtered_events(events, form), PAGE_SIZE).get_page(request.GET.get("side"))
-    query = request.GET.copy()
-    query.pop("side", None)
-    rows = [
-        {
-            "event": event,
-            "label": ACTION_LABELS.get(event.action, event.action),
-            "details": audit_details(event.data),
-        }
-        for event in page.object_list
-    ]
-    return render(
-        request,
-        "accounts/audit_log.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "query": query.urlencode(),
-            "crumbs": _crumbs((None, _("Audit log"))),
-        },
-    )
 
 
 # --- the organisation -----------------------------------------------------------------------------------

@@ -30,6 +30,12 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_label = models.CharField(max_length=255, blank=True)
+    # The person the event concerns (the leader whose report was read, the login that changed),
+    # kept as a name too so the log reads the same after the person has left.
+    about_person = models.ForeignKey(
+        "organisation.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    about_label = models.CharField(max_length=255, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

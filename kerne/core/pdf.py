@@ -17,6 +17,7 @@ def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest |
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The PDF as a download; name it with kerne.core.downloads.download_name (æ, ø, å are kept)."""
+    from kerne.core.downloads import download_response
+
+    return download_response(pdf, filename=filename, content_type="application/pdf")

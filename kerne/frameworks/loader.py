@@ -21,8 +21,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, MappingStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kerne.frameworks.spec import (
     ALL_LEVELS,
@@ -88,29 +89,76 @@ def _yaml() -> YAML:
 
 # --- reading -------------------------------------------------------------------------
 
+# Limits that keep a wrong or hostile file from tying up the server. The largest real framework
+# (Holstebro, 96 statements) is 32 kB; these are far above any framework a person writes.
+MAX_FILE_BYTES = 1_000_000
+MAX_STATEMENTS = 5_000
+MAX_NODES = 2_000
+MAX_NESTING = 40  # fields and lists inside each other
+MAX_SCALARS = 100_000  # texts and values in the whole file
+
 
 def load_framework_file(path: Path | str) -> FrameworkSpec:
+    return read_framework_file(path)[0]
+
+
+def read_framework_file(path: Path | str) -> tuple[FrameworkSpec, str]:
+    """The spec of a framework file and its text (kept so that export can give back the comments)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FrameworkFileError([_too_large(str(path), size)])
         raw = path.read_bytes()
     except OSError as exc:
         raise FrameworkFileError(
             [Problem(str(path), None, "", _("the file cannot be read (%(reason)s).") % {"reason": exc.strerror})]
         ) from exc
+    text = decode_framework_bytes(raw, filename=str(path))
+    return load_framework_text(text, filename=str(path)), text
+
+
+def decode_framework_bytes(raw: bytes, *, filename: str) -> str:
+    """The text of a framework file (UTF-8, with or without BOM), or FrameworkFileError."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise FrameworkFileError([_too_large(filename, len(raw))])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FrameworkFileError(
-            [Problem(str(path), line, "", _("the file is not UTF-8 text. Save it as UTF-8 and try again."))]
+            [Problem(filename, line, "", _("the file is not UTF-8 text. Save it as UTF-8 and try again."))]
         ) from exc
-    return load_framework_text(text, filename=str(path))
+
+
+def _too_large(filename: str, size: int) -> Problem:
+    return Problem(
+        filename,
+        None,
+        "",
+        _("the file is too large (%(size)s kB; at most %(max)s kB). A framework file holds text only.")
+        % {"size": size // 1000, "max": MAX_FILE_BYTES // 1000},
+    )
 
 
 def load_framework_text(text: str, *, filename: str) -> FrameworkSpec:
+    """The spec of a framework file, or FrameworkFileError with every problem found, each once.
+
+    Problems that stop the file from being read at all (too large, tabs, YAML syntax, aliases)
+    are reported alone; otherwise duplicate fields, the schema and the content rules are all
+    checked in the same pass, so fixing one problem never reveals the next.
+    """
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise FrameworkFileError([_too_large(filename, len(text.encode("utf-8")))])
     if not text.strip():
         raise FrameworkFileError([Problem(filename, None, "", _("the file is empty."))])
-    data = _parse_yaml(text, filename)
+    tabs = list(_tab_problems(text, filename))
+    if tabs:
+        raise FrameworkFileError(tabs)
+    _check_events(text, filename)
+    root = _compose(text, filename)
+    problems = _duplicate_field_problems(root, filename)
+    data = _construct(root, text, filename)
     if not isinstance(data, CommentedMap):
         raise FrameworkFileError(
             [
@@ -122,47 +170,347 @@ def load_framework_text(text: str, *, filename: str) -> FrameworkSpec:
                 )
             ]
         )
+    _check_size(data, filename)
     # HR staff write `published: 2021`; YAML reads that as a number. Accept it as text.
     if isinstance(data.get("published"), int) and not isinstance(data.get("published"), bool):
         data["published"] = str(data["published"])
-    problems = list(_schema_problems(data, filename))
-    if not problems:
-        problems = list(_content_problems(data, filename))
+    problems += _schema_problems(data, filename)
+    problems += _content_problems(data, filename)
     if problems:
-        raise FrameworkFileError(sorted(problems, key=lambda p: (p.line or 0, p.field)))
+        unique = list(dict.fromkeys(problems))  # the same problem found by two checks is said once
+        raise FrameworkFileError(sorted(unique, key=lambda p: (p.line or 0, p.field)))
     return _build_spec(data)
 
 
-def _parse_yaml(text: str, filename: str) -> Any:
+# --- before the YAML is read: tabs, syntax, aliases, size --------------------------------------
+
+
+def _tab_problems(text: str, filename: str) -> Iterator[Problem]:
+    """Every line indented with a tab (YAML indents with spaces only; an editor may hide the tab)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            yield Problem(
+                filename,
+                number,
+                "",
+                _(
+                    "the line is indented with a tab character. YAML indents with spaces only: "
+                    "replace the tab with spaces (two per level)."
+                ),
+            )
+
+
+def _check_events(text: str, filename: str) -> None:
+    """Read the file as a stream of YAML events: syntax errors, aliases and size, in linear time.
+
+    Anchors and aliases (&name, *name) let a few lines expand into billions of values (an "alias
+    bomb"); a framework never needs them, so they are refused before anything is built.
+    """
+    problems: list[Problem] = []
+    depth = scalars = 0
+    statements = _StatementCounter()
     try:
-        return _yaml().load(text)
-    except DuplicateKeyError as exc:
-        mark = exc.problem_mark
-        first = exc.context_mark
-        key = _duplicate_key_name(exc)
-        message = _("the key '%(key)s' appears twice in the same place (first on line %(first)s).") % {
-            "key": key,
-            "first": first.line + 1 if first else "?",
-        }
-        raise FrameworkFileError([Problem(filename, mark.line + 1 if mark else None, key, message)]) from exc
+        for event in _yaml().parse(text):
+            if statements.see(event) > MAX_STATEMENTS:
+                raise FrameworkFileError(
+                    [
+                        Problem(
+                            filename,
+                            event.start_mark.line + 1,
+                            "",
+                            _("the framework has more than %(max)s statements; at most %(max)s are allowed.")
+                            % {"max": MAX_STATEMENTS},
+                        )
+                    ]
+                )
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                if problems and problems[-1].line == mark.line + 1:
+                    continue  # one problem per line
+                problems.append(
+                    Problem(
+                        filename,
+                        mark.line + 1,
+                        "",
+                        _(
+                            "the file uses a YAML anchor or alias (&name or *name). Kerne does not accept them in a "
+                            "framework file: write the text out in full in each place."
+                        ),
+                    )
+                )
+                if len(problems) >= 20:
+                    break
+            elif isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise FrameworkFileError(
+                        [
+                            Problem(
+                                filename,
+                                event.start_mark.line + 1,
+                                "",
+                                _("the fields are nested too deeply (more than %(max)s levels).")
+                                % {"max": MAX_NESTING},
+                            )
+                        ]
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, ScalarEvent):
+                scalars += 1
+                if scalars > MAX_SCALARS:
+                    raise FrameworkFileError(
+                        [
+                            Problem(
+                                filename,
+                                event.start_mark.line + 1,
+                                "",
+                                _("the file has too many values (more than %(max)s).") % {"max": MAX_SCALARS},
+                            )
+                        ]
+                    )
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "").strip()
-        message = _("the file is not valid YAML (%(problem)s). Check indentation, colons and quotes.") % {
-            "problem": problem
-        }
-        raise FrameworkFileError([Problem(filename, mark.line + 1 if mark else None, "", message)]) from exc
+        raise FrameworkFileError([_syntax_problem(exc, text, filename)]) from exc
+    except YAMLError as exc:
+        raise FrameworkFileError(
+            [Problem(filename, None, "", _("the file is not valid YAML (%(problem)s).") % {"problem": exc})]
+        ) from exc
+    if problems:
+        raise FrameworkFileError(list(dict.fromkeys(problems)))
+
+
+class _StatementCounter:
+    """Counts statements while the events stream past: every text under a `statements` field, except
+    the fields that describe a statement rather than being one (key, about, self, note)."""
+
+    NOT_A_STATEMENT = frozenset({"key", "about", "self", "note"})
+
+    def __init__(self) -> None:
+        # Per open collection: is it a mapping, is the next scalar a key, the current key, under statements.
+        self.stack: list[list[Any]] = []
+        self.count = 0
+
+    def _value_context(self) -> tuple[bool, str]:
+        """(under statements, own key) for a value that starts now."""
+        if not self.stack:
+            return False, ""
+        is_map, _expect_key, key, under = self.stack[-1]
+        if is_map:
+            self.stack[-1][1] = True  # after this value, a key comes next
+            return under or key == "statements", key
+        return under, ""
+
+    def see(self, event: Any) -> int:
+        if isinstance(event, ScalarEvent):
+            top = self.stack[-1] if self.stack else None
+            if top is not None and top[0] and top[1]:
+                top[1], top[2] = False, str(event.value)  # a key
+                return self.count
+            under, key = self._value_context()
+            if under and key not in self.NOT_A_STATEMENT and str(event.value).strip():
+                self.count += 1
+        elif isinstance(event, CollectionStartEvent):
+            under, _key = self._value_context()
+            self.stack.append([isinstance(event, MappingStartEvent), True, "", under])
+        elif isinstance(event, CollectionEndEvent) and self.stack:
+            self.stack.pop()
+        return self.count
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str, filename: str) -> Problem:
+    """A YAML syntax error in Danish, at the line where the author has to look."""
+    problem = str(exc.problem or "")
+    context = str(exc.context or "")
+    here = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark
+    line = here.line + 1 if here is not None else None
+
+    def at(mark: Any) -> int | None:
+        return mark.line + 1 if mark is not None else line
+
+    if "quoted scalar" in context and "end of stream" in problem and opened is not None:
+        quote = text[opened.index] if opened.index < len(text) else '"'
+        return Problem(
+            filename,
+            at(opened),
+            "",
+            _(
+                "a text in quotes (%(quote)s) starts here but is never closed. Put the closing %(quote)s at the end "
+                "of the text."
+            )
+            % {"quote": quote},
+        )
+    if "'\\t'" in problem or "\t" in problem:
+        return Problem(
+            filename,
+            line,
+            "",
+            _("there is a tab character here. YAML uses spaces, never tabs: replace the tab with spaces."),
+        )
+    if "mapping values are not allowed" in problem:
+        return Problem(
+            filename,
+            line,
+            "",
+            _(
+                "a colon followed by a space (': ') inside a text. Put the whole text in quotes, "
+                'e.g. name: "Drift: økonomi og regler".'
+            ),
+        )
+    if "could not find expected ':'" in problem:
+        return Problem(
+            filename,
+            at(opened),
+            "",
+            _(
+                "the line has no colon. Write 'field: value', or indent the line further if it continues the "
+                "text of the line above."
+            ),
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        brackets = "[ ]" if "sequence" in context else "{ }"
+        return Problem(
+            filename,
+            at(opened),
+            "",
+            _(
+                "the %(brackets)s opened on this line is not closed, or a text in it contains a colon or a comma. "
+                "Write one '- ' line per item instead."
+            )
+            % {"brackets": brackets},
+        )
+    if "found '<scalar>'" in problem:
+        return Problem(
+            filename,
+            line,
+            "",
+            _(
+                "unexpected text here, e.g. after a closing quote or on a line indented wrongly. If the text "
+                "contains quotes, put it all in the other kind of quotes ('…' or \"…\")."
+            ),
+        )
+    if "expected <block end>" in problem or "expected '-'" in problem or "expected key" in problem:
+        return Problem(
+            filename,
+            line,
+            "",
+            _(
+                "the indentation of this line does not fit the lines above it. Indent a field with as many spaces "
+                "as the other fields at its level."
+            ),
+        )
+    if "undefined alias" in problem:
+        return Problem(
+            filename,
+            line,
+            "",
+            _(
+                "the file uses a YAML alias (*name). Kerne does not accept them in a framework file: write the "
+                "text out in full in each place."
+            ),
+        )
+    return Problem(
+        filename,
+        line,
+        "",
+        _("the file cannot be read as YAML here (the parser says: %(problem)s). Check indentation, colons and quotes.")
+        % {"problem": problem or context},
+    )
+
+
+def _duplicate_field_problems(root: Node | None, filename: str) -> list[Problem]:
+    """Every field written twice in the same place, at the second one, naming the first one's line."""
+    problems: list[Problem] = []
+    stack: list[tuple[Node, str]] = [(root, "")] if root is not None else []
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            seen: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                field_path = f"{path}.{key}" if path else key
+                if key in seen:
+                    problems.append(
+                        Problem(
+                            filename,
+                            key_node.start_mark.line + 1,
+                            field_path,
+                            _(
+                                "the field '%(key)s' is written twice here (first on line %(first)s); "
+                                "remove one of them."
+                            )
+                            % {"key": key, "first": seen[key].start_mark.line + 1},
+                        )
+                    )
+                else:
+                    seen[key] = key_node
+                stack.append((value_node, field_path))
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                label = index + 1
+                if isinstance(item, MappingNode):
+                    keys = {str(k.value): v for k, v in item.value}
+                    if isinstance(keys.get("key"), ScalarNode):
+                        label = keys["key"].value
+                stack.append((item, f"{path}[{label}]"))
+    return problems
+
+
+def _compose(text: str, filename: str) -> Node | None:
+    """The file's node tree (with lines), read once for the duplicate check and for the data."""
+    try:
+        root: Node | None = _yaml().compose(text)
+        return root
+    except MarkedYAMLError as exc:
+        raise FrameworkFileError([_syntax_problem(exc, text, filename)]) from exc
     except YAMLError as exc:
         raise FrameworkFileError(
             [Problem(filename, None, "", _("the file is not valid YAML (%(problem)s).") % {"problem": exc})]
         ) from exc
 
 
-def _duplicate_key_name(exc: DuplicateKeyError) -> str:
-    problem = str(exc.problem or "")
-    if '"' in problem:
-        return problem.split('"')[1]
-    return problem
+def _construct(root: Node | None, text: str, filename: str) -> Any:
+    if root is None:
+        return None
+    yaml = _yaml()
+    yaml.allow_duplicate_keys = True  # reported with both lines by _duplicate_field_problems
+    try:
+        return yaml.constructor.construct_document(root)
+    except MarkedYAMLError as exc:
+        raise FrameworkFileError([_syntax_problem(exc, text, filename)]) from exc
+
+
+def _check_size(data: CommentedMap, filename: str) -> None:
+    nodes = statements = 0
+    pending = [data.get("nodes")]
+    while pending:
+        items = pending.pop()
+        if not isinstance(items, list):
+            continue
+        for node in items:
+            if not isinstance(node, dict):
+                continue
+            nodes += 1
+            raw = node.get("statements")
+            if isinstance(raw, list):
+                statements += len(raw)
+            elif isinstance(raw, dict):
+                statements += sum(len(v) if isinstance(v, list) else 1 for v in raw.values())
+            pending.append(node.get("children"))
+    limit = None
+    if statements > MAX_STATEMENTS:
+        limit = _("the framework has %(count)s statements; at most %(max)s are allowed.") % {
+            "count": statements,
+            "max": MAX_STATEMENTS,
+        }
+    elif nodes > MAX_NODES:
+        limit = _("the framework has %(count)s areas; at most %(max)s are allowed.") % {
+            "count": nodes,
+            "max": MAX_NODES,
+        }
+    if limit:
+        raise FrameworkFileError([_problem(data, filename, ("nodes",), limit)])
 
 
 # --- locating lines and naming fields ------------------------------------------------------
@@ -241,11 +589,10 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _schema_problems(data: CommentedMap, filename: str) -> Iterator[Problem]:
+def _schema_problems(data: CommentedMap, filename: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(framework_schema())
     plain = _plain(data)
-    for error in validator.iter_errors(plain):
-        yield from _translate(error, data, filename)
+    return [problem for error in validator.iter_errors(plain) for problem in _translate(error, data, filename)]
 
 
 def _translate(error: jsonschema.ValidationError, data: Any, filename: str) -> Iterator[Problem]:
@@ -355,94 +702,137 @@ def _translate(error: jsonschema.ValidationError, data: Any, filename: str) -> I
 # --- content rules the schema cannot express ------------------------------------------------
 
 
-def _content_problems(data: CommentedMap, filename: str) -> Iterator[Problem]:
-    role_keys = [r["key"] for r in data.get("role_levels", [])]
-    yield from _duplicates(data, filename, ("role_levels",), [str(k) for k in role_keys])
+def _keys_of(items: Any) -> list[str]:
+    """The `key` of each item of a list of fields (tolerating whatever the schema already reported)."""
+    if not isinstance(items, list):
+        return []
+    return [str(item.get("key")) if isinstance(item, dict) else "" for item in items]
+
+
+def _content_problems(data: CommentedMap, filename: str) -> list[Problem]:
+    """The rules a schema cannot say. Runs beside the schema, so it tolerates a malformed file."""
+    problems: list[Problem] = []
+    role_keys = [k for k in _keys_of(data.get("role_levels")) if k]
+    problems += _duplicates(data, filename, ("role_levels",), _keys_of(data.get("role_levels")))
     if ALL_LEVELS in role_keys:
         index = role_keys.index(ALL_LEVELS)
-        yield _problem(
-            data,
-            filename,
-            ("role_levels", index, "key"),
-            _("'%(key)s' is reserved for statements that apply to every level; choose another key.")
-            % {"key": ALL_LEVELS},
+        problems.append(
+            _problem(
+                data,
+                filename,
+                ("role_levels", index, "key"),
+                _("'%(key)s' is reserved for statements that apply to every level; choose another key.")
+                % {"key": ALL_LEVELS},
+            )
         )
-    yield from _duplicates(data, filename, ("directions",), [str(d["key"]) for d in data.get("directions", [])])
-    yield from _duplicates(data, filename, ("sections",), [str(s["key"]) for s in data.get("sections", [])])
+    problems += _duplicates(data, filename, ("directions",), _keys_of(data.get("directions")))
+    problems += _duplicates(data, filename, ("sections",), _keys_of(data.get("sections")))
+    nodes = data.get("nodes")
+    if not isinstance(nodes, list):
+        return problems  # the schema says what is wrong
 
     known_roles = set(role_keys) | {ALL_LEVELS}
     node_keys: dict[str, Path_] = {}
-    statement_keys: dict[str, Path_] = {}
+    repeated_nodes: set[str] = set()
+    statement_keys: dict[str, tuple[Path_, bool]] = {}
     count = 0
     max_depth = 0
     node_levels = data.get("node_levels")
-    for node, path, depth in _walk_nodes(data["nodes"], ("nodes",), 0):
+    for node, path, depth in _walk_nodes(nodes, ("nodes",), 0):
         max_depth = max(max_depth, depth)
-        key = str(node["key"])
+        key = str(node.get("key"))
         if key in node_keys:
-            yield _problem(
-                data,
-                filename,
-                (*path, "key"),
-                _("the area key '%(key)s' is used twice (also on line %(line)s); keys must be unique in a framework.")
-                % {"key": key, "line": _line_of(data, (*node_keys[key], "key"))},
+            repeated_nodes.add(key)
+            problems.append(
+                _problem(
+                    data,
+                    filename,
+                    (*path, "key"),
+                    _(
+                        "the area key '%(key)s' is used twice (also on line %(line)s); keys must be unique in a "
+                        "framework."
+                    )
+                    % {"key": key, "line": _line_of(data, (*node_keys[key], "key"))},
+                )
             )
         else:
             node_keys[key] = path
-        for st_path, role, st_key in _node_statements(node, path):
+        for st_path, role, st_key, pinned in _node_statements(node, path):
             count += 1
-            if role not in known_roles:
-                yield _problem(
-                    data,
-                    filename,
-                    st_path,
-                    _("statement for unknown role level '%(role)s'. Known levels: %(known)s.")
-                    % {"role": role, "known": ", ".join([*role_keys, ALL_LEVELS])},
+            if role not in known_roles and isinstance(data.get("role_levels", []), list):
+                problems.append(
+                    _problem(
+                        data,
+                        filename,
+                        st_path,
+                        _("statement for unknown role level '%(role)s'. Known levels: %(known)s.")
+                        % {"role": role, "known": ", ".join([*role_keys, ALL_LEVELS])},
+                    )
                 )
             if st_key in statement_keys:
-                yield _problem(
-                    data,
-                    filename,
-                    st_path,
-                    _("the statement key '%(key)s' is used twice (also on line %(line)s).")
-                    % {"key": st_key, "line": _line_of(data, statement_keys[st_key])},
+                first_path, first_pinned = statement_keys[st_key]
+                if not pinned and not first_pinned and key in repeated_nodes:
+                    continue  # a key Kerne made from the repeated area key: that one is reported already
+                if first_pinned or pinned:
+                    message = _("the statement key '%(key)s' is used twice (also on line %(line)s).")
+                else:
+                    message = _(
+                        "the statement key '%(key)s' is used twice (also on line %(line)s): Kerne makes it from the "
+                        "area key, the level and the number; give one of the statements its own key."
+                    )
+                problems.append(
+                    _problem(data, filename, st_path, message % {"key": st_key, "line": _line_of(data, first_path)})
                 )
             else:
-                statement_keys[st_key] = st_path
-    if node_levels is not None and max_depth + 1 > len(node_levels):
-        yield _problem(
-            data,
-            filename,
-            ("node_levels",),
-            _("the tree has %(depth)s levels, but node_levels names only %(named)s.")
-            % {"depth": max_depth + 1, "named": len(node_levels)},
+                statement_keys[st_key] = (st_path, pinned)
+    if isinstance(node_levels, list) and node_levels and max_depth + 1 > len(node_levels):
+        problems.append(
+            _problem(
+                data,
+                filename,
+                ("node_levels",),
+                _("the tree has %(depth)s levels, but node_levels names only %(named)s.")
+                % {"depth": max_depth + 1, "named": len(node_levels)},
+            )
         )
-    if count == 0:
-        yield _problem(data, filename, ("nodes",), _("the framework has no statements; add at least one."))
+    if count == 0 and nodes:
+        problems.append(_problem(data, filename, ("nodes",), _("the framework has no statements; add at least one.")))
+    return problems
 
 
-def _duplicates(data: Any, filename: str, path: Path_, keys: list[str]) -> Iterator[Problem]:
+def _duplicates(data: Any, filename: str, path: Path_, keys: list[str]) -> list[Problem]:
     seen: set[str] = set()
+    problems = []
     for index, key in enumerate(keys):
-        if key in seen:
-            yield _problem(data, filename, (*path, index, "key"), _("the key '%(key)s' is used twice.") % {"key": key})
+        if key and key in seen:
+            problems.append(
+                _problem(data, filename, (*path, index, "key"), _("the key '%(key)s' is used twice.") % {"key": key})
+            )
         seen.add(key)
+    return problems
 
 
 def _walk_nodes(nodes: list[Any], path: Path_, depth: int) -> Iterator[tuple[Any, Path_, int]]:
     for index, node in enumerate(nodes):
+        if not isinstance(node, dict):
+            continue
         node_path = (*path, index)
         yield node, node_path, depth
-        yield from _walk_nodes(node.get("children", []) or [], (*node_path, "children"), depth + 1)
+        children = node.get("children")
+        if isinstance(children, list):
+            yield from _walk_nodes(children, (*node_path, "children"), depth + 1)
 
 
-def _node_statements(node: Any, path: Path_) -> Iterator[tuple[Path_, str, str]]:
-    """(path, role key, statement key) for each statement of one node, in file order."""
-    node_key = str(node["key"])
-    for role, items in _statement_groups(node.get("statements"), (*path, "statements")):
+def _node_statements(node: Any, path: Path_) -> Iterator[tuple[Path_, str, str, bool]]:
+    """(path, role key, statement key, whether the file gave the key) per statement of one node, in file order."""
+    node_key = str(node.get("key"))
+    statements = node.get("statements")
+    if not isinstance(statements, list | dict):
+        return
+    for role, items in _statement_groups(statements, (*path, "statements")):
         for index, (item, item_path) in enumerate(items, start=1):
             pinned = item.get("key") if isinstance(item, dict) else None
-            yield item_path, role, str(pinned or auto_statement_key(node_key, _role(role), index))
+            yield item_path, role, str(pinned or auto_statement_key(node_key, _role(role), index)), bool(pinned)
 
 
 def _statement_groups(statements: Any, path: Path_) -> Iterator[tuple[str, list[tuple[Any, Path_]]]]:
@@ -644,14 +1034,77 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v}
 
 
-def dump_framework(spec: FrameworkSpec) -> str:
+def dump_framework(spec: FrameworkSpec, *, source: str = "") -> str:
+    """The spec as a framework file, without trailing spaces.
+
+    With `source` (the file as last loaded) the author's file comes back with its `#` comments and
+    layout: as it was when it still says the same, else with the new content put into it (ruamel's
+    round trip keeps the comments of everything that is still there). A freshly written file has
+    no comments to keep.
+    """
+    if source:
+        kept = _keeping_comments(spec, source)
+        if kept is not None:
+            return kept
+    return _without_trailing_spaces(_dump(_literal_blocks(framework_to_data(spec))), spec)
+
+
+def _dump(data: Any) -> str:
     yaml = YAML(typ="rt")
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_unicode = True
     stream = io.StringIO()
-    yaml.dump(_literal_blocks(framework_to_data(spec)), stream)
+    yaml.dump(data, stream)
     return stream.getvalue()
+
+
+def _same(text: str, spec: FrameworkSpec) -> bool:
+    try:
+        return load_framework_text(text, filename="export.yaml") == spec
+    except FrameworkFileError:
+        return False
+
+
+def _without_trailing_spaces(text: str, spec: FrameworkSpec) -> str:
+    """Trailing spaces removed from every line, unless one is part of a text (a `|` block)."""
+    stripped = "\n".join(line.rstrip(" \t") for line in text.splitlines()) + "\n"
+    return stripped if stripped == text or _same(stripped, spec) else text
+
+
+def _keeping_comments(spec: FrameworkSpec, source: str) -> str | None:
+    if _same(source, spec):
+        return _without_trailing_spaces(source, spec)
+    try:
+        data = _yaml().load(source)
+    except YAMLError:
+        return None
+    merged = _dump(_merge(data, _literal_blocks(framework_to_data(spec))))
+    return _without_trailing_spaces(merged, spec) if _same(merged, spec) else None
+
+
+def _merge(old: Any, new: Any) -> Any:
+    """`new` written into `old` so that what did not change keeps its place, style and comments."""
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _merge(old[key], value) if key in old else value
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        by_key = {item.get("key"): item for item in old if isinstance(item, dict) and item.get("key")}
+        items = []
+        for index, item in enumerate(new):
+            key = item.get("key") if isinstance(item, dict) else None
+            if key is not None:
+                items.append(_merge(by_key[key], item) if key in by_key else item)
+            else:
+                items.append(_merge(old[index], item) if index < len(old) else item)
+        old[:] = items
+        return old
+    if isinstance(new, str) and not isinstance(old, dict | list) and _clean(old) == _clean(new):
+        return old  # same text: keep how it was written (quotes, | block, a year as a number)
+    return new
 
 
 def _literal_blocks(value: Any) -> Any:

@@ -70,6 +70,8 @@ class Framework(models.Model):
     node_levels = models.JSONField(default=list)
     # sha256 of the normalised content; an unchanged file is skipped without touching rows.
     content_hash = models.CharField(max_length=64, blank=True)
+    # The file as the author wrote it (comments and all), so export can give it back with its comments.
+    source_text = models.TextField(blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

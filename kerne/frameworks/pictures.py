@@ -11,6 +11,8 @@ import textwrap
 from dataclasses import dataclass
 from html import escape
 
+from kerne.core.svg import readable_width
+
 # Dark tones so white text keeps a contrast ratio above 4.5:1 (WCAG 2.1 AA).
 PERSPECTIVE_COLOURS = {
     "compliance": "#1b4f72",
@@ -50,7 +52,7 @@ def _svg(width: int, height: int, title: str, body: str, *, ident: str) -> str:
     title_id = f"{ident}-title"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{title_id}" class="kerne-picture" '
+        f'role="img" aria-labelledby="{title_id}" class="kerne-picture" style="{readable_width(width, body)}" '
         f'font-family="Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif">'
         f'<title id="{title_id}">{escape(title)}</title>{body}</svg>'
     )

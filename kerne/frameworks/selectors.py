@@ -264,6 +264,11 @@ def perspective_comparison(viewer: Any) -> tuple[list[Framework], list[Perspecti
 # --- back to a spec (for export) ---------------------------------------------------------------
 
 
+def framework_source_from_db(slug: str) -> str:
+    """The framework file as it was last loaded (with the author's comments), or "" when unknown."""
+    return Framework.objects.filter(slug=slug).values_list("source_text", flat=True).first() or ""
+
+
 def framework_spec_from_db(slug: str) -> FrameworkSpec | None:
     framework = Framework.objects.filter(slug=slug).first()
     if framework is None:

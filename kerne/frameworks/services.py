@@ -49,17 +49,23 @@ def spec_hash(spec: FrameworkSpec) -> str:
 
 
 @transaction.atomic
-def framework_import(*, spec: FrameworkSpec, actor: Any, organisation: Any = None) -> ImportResult:
+def framework_import(
+    *, spec: FrameworkSpec, actor: Any, organisation: Any = None, source_text: str = ""
+) -> ImportResult:
     """Create or update one framework from its spec. Importing the same spec twice changes nothing.
 
     Rows are matched by their keys, so statement keys (and everything that refers to them,
-    such as trends across rounds) survive a revised file.
+    such as trends across rounds) survive a revised file. `source_text` is the file as written;
+    it is kept so that export gives back the author's comments.
     """
     digest = spec_hash(spec)
     framework = Framework.objects.select_for_update().filter(slug=spec.slug).first()
     if framework is not None and framework.organisation_id != getattr(organisation, "pk", None):
         raise FrameworkOwnershipError(spec.slug)
     if framework is not None and framework.content_hash == digest:
+        if source_text and source_text != framework.source_text:
+            # Only comments or layout changed: nothing a user sees, so no audit event.
+            Framework.objects.filter(pk=framework.pk).update(source_text=source_text)
         return ImportResult(framework=framework)
 
     created = framework is None
@@ -68,6 +74,7 @@ def framework_import(*, spec: FrameworkSpec, actor: Any, organisation: Any = Non
     for name, value in _framework_fields(spec).items():
         setattr(framework, name, value)
     framework.content_hash = digest
+    framework.source_text = source_text
     framework.save()
 
     result = ImportResult(framework=framework, created=created, changed=True)

@@ -14,10 +14,11 @@ spaces and punctuation.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -27,14 +28,21 @@ from django.utils.translation import gettext as _
 # --- the columns -------------------------------------------------------------------------
 
 
+JOIN = "+"  # "Fornavn+Efternavn": one field built from several columns, joined by a space
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     """Which header in the file holds which field.
 
     Each field lists the header names it accepts; the first is the one Kerne writes itself.
     Headers match without regard to case, spaces, hyphens and dots ("E-mail" = "email"), and
-    æ/ø/å may be written ae/oe/aa. To read another system's export, replace a field's names, e.g.
-    `ColumnMapping().with_headers(employee_number="Lønnummer")`.
+    æ/ø/å may be written ae/oe/aa. A name may join several columns with "+": "Fornavn+Efternavn"
+    reads the two columns and puts a space between them (used when no single column matches).
+    To read another system's export, replace a field's names, e.g.
+    `ColumnMapping().with_headers(employee_number="Lønnummer", name="Fornavn+Efternavn")`; the
+    fields given so are `explicit`: their columns must be in the file, and an empty choice means
+    "the file has no such column".
     """
 
     employee_number: tuple[str, ...] = (
@@ -43,11 +51,39 @@ class ColumnMapping:
         "Medarbejder nr",
         "Medarb.nr.",
         "Medarbejder-ID",
+        "Lønnummer",
+        "Lønnr",
+        "Tjenestenummer",
+        "Tjenestenr",
+        "Personalenummer",
+        "Ansatnummer",
     )
-    name: tuple[str, ...] = ("Navn", "Fulde navn", "Medarbejdernavn")
-    email: tuple[str, ...] = ("E-mail", "Email", "E-mailadresse", "Mail", "Arbejdsmail")
-    unit_name: tuple[str, ...] = ("Enhed", "Enhedsnavn", "Afdeling", "Organisatorisk enhed")
-    unit_code: tuple[str, ...] = ("Enhedskode", "Enhedsnr", "Enhedsnummer", "Afdelingskode", "Enheds-ID")
+    name: tuple[str, ...] = (
+        "Navn",
+        "Fulde navn",
+        "Medarbejdernavn",
+        "Fornavn+Mellemnavn+Efternavn",
+        "Fornavn+Efternavn",
+        "Fornavne+Efternavn",
+    )
+    email: tuple[str, ...] = ("E-mail", "Email", "E-mailadresse", "Mail", "Arbejdsmail", "Mailadresse")
+    unit_name: tuple[str, ...] = (
+        "Enhed",
+        "Enhedsnavn",
+        "Afdeling",
+        "Afdelingsnavn",
+        "Organisatorisk enhed",
+        "Organisationsenhed",
+    )
+    unit_code: tuple[str, ...] = (
+        "Enhedskode",
+        "Enhedsnr",
+        "Enhedsnummer",
+        "Afdelingskode",
+        "Afdelingsnr",
+        "Enheds-ID",
+        "Organisationsenhed nr",
+    )
     parent_unit_code: tuple[str, ...] = (
         "Overordnet enhedskode",
         "Overordnet enhed",
@@ -61,27 +97,56 @@ class ColumnMapping:
         "Leder medarbejdernummer",
         "Leders nr",
         "Nærmeste leders medarbejdernr",
+        "Leders lønnr",
+        "Leders lønnummer",
     )
-    role_level: tuple[str, ...] = ("Stillingsniveau", "Niveau", "Ledelsesniveau", "Stillingsniveauer")
-    start_date: tuple[str, ...] = ("Startdato", "Ansættelsesdato", "Ansat dato", "Ansat fra")
+    role_level: tuple[str, ...] = ("Stillingsniveau", "Niveau", "Ledelsesniveau", "Stillingsniveauer", "Lederniveau")
+    start_date: tuple[str, ...] = ("Startdato", "Ansættelsesdato", "Ansat dato", "Ansat fra", "Tiltrådt")
     on_leave: tuple[str, ...] = ("Orlov", "På orlov")
+    explicit: frozenset[str] = field(default=frozenset(), compare=False)
 
     def with_headers(self, **names: str | Iterable[str]) -> ColumnMapping:
-        """A copy where the given fields accept exactly the given header name(s)."""
-        known = {f.name for f in fields(self)}
+        """A copy where the given fields accept exactly the given header name(s) ("" or (): not in the file)."""
+        known = set(FIELD_ORDER)
         unknown = sorted(set(names) - known)
         if unknown:
             raise ValueError(f"Unknown column field(s): {', '.join(unknown)}")
-        return replace(self, **{k: (v,) if isinstance(v, str) else tuple(v) for k, v in names.items()})
+        chosen = {k: ((v,) if v else ()) if isinstance(v, str) else tuple(h for h in v if h) for k, v in names.items()}
+        return replace(self, explicit=self.explicit | set(names), **chosen)
+
+    @classmethod
+    def from_choice(cls, choice: Mapping[str, str]) -> ColumnMapping:
+        """The mapping HR chose (field -> "Header" or "A+B", "" for none); fields left out are guessed."""
+        return cls().with_headers(**{k: v for k, v in choice.items() if k in FIELD_ORDER})
 
     def label(self, name: str) -> str:
         """The field's Danish header as Kerne writes it."""
         headers: tuple[str, ...] = getattr(self, name)
-        return headers[0]
+        return headers[0] if headers else ColumnMapping().label(name)
+
+    def alternatives(self, name: str) -> tuple[str, ...]:
+        alternatives: tuple[str, ...] = getattr(self, name)
+        return alternatives
+
+
+def split_columns(alternative: str) -> list[str]:
+    """The columns of a joined choice: "Fornavn + Efternavn" -> ["Fornavn", "Efternavn"]."""
+    return [part.strip() for part in alternative.split(JOIN) if part.strip()]
 
 
 # Fields in the order Kerne writes them.
-FIELD_ORDER: tuple[str, ...] = tuple(f.name for f in fields(ColumnMapping))
+FIELD_ORDER: tuple[str, ...] = (
+    "employee_number",
+    "name",
+    "email",
+    "unit_name",
+    "unit_code",
+    "parent_unit_code",
+    "manager_number",
+    "role_level",
+    "start_date",
+    "on_leave",
+)
 # Columns a file must have; values may still be empty where the rules allow (top unit, top person).
 REQUIRED_COLUMNS: frozenset[str] = frozenset(
     {"employee_number", "name", "unit_name", "unit_code", "parent_unit_code", "manager_number", "role_level"}
@@ -156,11 +221,13 @@ class HrFile:
     encoding: str = ""
     delimiter: str = ""
     headers: list[str] = field(default_factory=list)
-    # field name -> the header text in this file (only the fields the file has)
+    # field name -> the header text in this file (only the fields the file has; "A + B" when joined)
     columns: dict[str, str] = field(default_factory=dict)
     mapping: ColumnMapping = field(default_factory=ColumnMapping)
-    # field name -> column index in this file
-    indexes: dict[str, int] = field(default_factory=dict)
+    # field name -> the column indexes in this file (several when the field joins columns)
+    indexes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # employee numbers on lines that could not be read (wrong number of fields): already reported
+    unread: set[str] = field(default_factory=set)
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -203,10 +270,41 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str, Problem 
         return data.decode("utf-8-sig"), "utf-8", None
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_encoding_problem(data)
+    if mixed is not None:
+        return "", "cp1252", mixed
     try:
         return data.decode("cp1252"), "cp1252", None
     except UnicodeDecodeError as exc:
         return "", "cp1252", _decode_problem(data, exc, None)
+
+
+def _mixed_encoding_problem(data: bytes) -> Problem | None:
+    """A file whose lines are partly UTF-8 and partly Windows-1252 (e.g. two exports pasted together).
+
+    Read as one or the other, some names would come out garbled ("SÃ¸ren"), so it is refused.
+    """
+    utf8_line = legacy_line = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            legacy_line = legacy_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and legacy_line:
+            return Problem(
+                legacy_line,
+                "",
+                _(
+                    "the file mixes two encodings: this line is Windows-1252, but line %(other)s is UTF-8, so "
+                    "æ, ø and å would come out wrong. Export the whole file again in one encoding (CSV UTF-8)."
+                )
+                % {"other": utf8_line},
+            )
+    return None
 
 
 def _decode_problem(data: bytes, exc: Exception, encoding: str | None) -> Problem:
@@ -289,27 +387,45 @@ def read_hr_file(
 
 
 def _map_columns(result: HrFile, line: int) -> bool:
-    """Find each field's column. False (with a problem) when required columns are missing."""
-    wanted = {name: {header_key(h) for h in getattr(result.mapping, name)} for name in FIELD_ORDER}
-    found: dict[str, int] = {}
+    """Find each field's column(s). False (with a problem) when required columns are missing."""
+    mapping = result.mapping
+    by_key: dict[str, int] = {}
+    for index, header in enumerate(result.headers):
+        by_key.setdefault(header_key(header), index)
+    found: dict[str, tuple[int, ...]] = {}
+    # One header per field: a field matched by two headers is ambiguous.
     for index, header in enumerate(result.headers):
         key = header_key(header)
         for name in FIELD_ORDER:
-            if key and key in wanted[name]:
+            if key and key in {header_key(h) for h in mapping.alternatives(name) if JOIN not in h or h == header}:
                 if name in found:
                     result.problems.append(
                         Problem(
                             line,
                             header,
                             _("the column for '%(field)s' appears twice (also as '%(other)s'). Remove one of them.")
-                            % {"field": result.mapping.label(name), "other": result.headers[found[name]]},
+                            % {"field": mapping.label(name), "other": result.headers[found[name][0]]},
                         )
                     )
                 else:
-                    found[name] = index
-    result.columns = {name: result.headers[index] for name, index in found.items()}
+                    found[name] = (index,)
+    # A field joined from several columns, when no single column holds it.
+    for name in FIELD_ORDER:
+        if name in found:
+            continue
+        for alternative in mapping.alternatives(name):
+            parts = split_columns(alternative)
+            if len(parts) > 1 and all(header_key(p) in by_key for p in parts):
+                found[name] = tuple(by_key[header_key(p)] for p in parts)
+                break
+    result.columns = {name: " + ".join(result.headers[i] for i in indexes) for name, indexes in found.items()}
     result.indexes = found
-    missing = [result.mapping.label(name) for name in FIELD_ORDER if name in REQUIRED_COLUMNS and name not in found]
+    _explicit_problems(result, line, by_key)
+    missing = [
+        mapping.label(name)
+        for name in FIELD_ORDER
+        if name in REQUIRED_COLUMNS and name not in found and name not in mapping.explicit
+    ]
     if missing:
         shown = ", ".join(f"'{h}'" for h in result.headers if h) or _("(none)")
         result.problems.append(
@@ -323,19 +439,51 @@ def _map_columns(result: HrFile, line: int) -> bool:
                 % {"missing": ", ".join(f"'{m}'" for m in missing), "found": shown},
             )
         )
-        if len(result.headers) == 1 and result.delimiter:
-            result.problems.append(
-                Problem(
-                    line,
-                    "",
-                    _(
-                        "only one column was found with %(delimiter)s as separator. "
-                        "Is the file separated by another sign?"
-                    )
-                    % {"delimiter": delimiter_name(result.delimiter)},
-                )
+    if (missing or any(p.line == line for p in result.problems)) and len(result.headers) == 1 and result.delimiter:
+        result.problems.append(
+            Problem(
+                line,
+                "",
+                _("only one column was found with %(delimiter)s as separator. Is the file separated by another sign?")
+                % {"delimiter": delimiter_name(result.delimiter)},
             )
-    return not missing and not result.problems
+        )
+    return not result.problems
+
+
+def _explicit_problems(result: HrFile, line: int, by_key: Mapping[str, int]) -> None:
+    """The columns HR chose must be in the file; a required field must have a column."""
+    mapping = result.mapping
+    for name in FIELD_ORDER:
+        if name not in mapping.explicit:
+            continue
+        chosen = mapping.alternatives(name)
+        if not chosen:
+            if name in REQUIRED_COLUMNS:
+                result.problems.append(
+                    Problem(
+                        line,
+                        "",
+                        _("no column is chosen for '%(field)s', which Kerne needs. Choose the column that holds it.")
+                        % {"field": ColumnMapping().label(name)},
+                    )
+                )
+            continue
+        if name in result.indexes:
+            continue
+        absent = [part for part in split_columns(chosen[0]) if header_key(part) not in by_key] or [chosen[0]]
+        result.problems.append(
+            Problem(
+                line,
+                "",
+                _("the column %(columns)s chosen for '%(field)s' is not in the file. The headers found are: %(found)s.")
+                % {
+                    "columns": ", ".join(f"'{a}'" for a in absent),
+                    "field": ColumnMapping().label(name),
+                    "found": ", ".join(f"'{h}'" for h in result.headers if h) or _("(none)"),
+                },
+            )
+        )
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -352,24 +500,15 @@ def _read_row(result: HrFile, line: int, values: list[str]) -> HrRow | None:
     indexes = result.indexes
     width = len(result.headers)
     if len(values) != width and not (len(values) > width and not any(v.strip() for v in values[width:])):
-        result.problems.append(
-            Problem(
-                line,
-                "",
-                _(
-                    "the line has %(found)s fields, but the header line has %(expected)s. Check whether a value "
-                    "contains the separator '%(delimiter)s' without quotes."
-                )
-                % {"found": len(values), "expected": width, "delimiter": result.delimiter},
-            )
-        )
+        result.problems.append(_ragged_problem(result, line, values))
+        number = [values[i] for i in indexes.get("employee_number", ()) if i < len(values)]
+        if number and number[0].strip():
+            result.unread.add(number[0].strip())  # its people's "manager not in the file" would repeat this
         return None
 
     def value(name: str) -> str:
-        index = indexes.get(name)
-        if index is None or index >= len(values):
-            return ""
-        return _WHITESPACE.sub(" ", values[index]).strip()
+        parts = (values[i] for i in indexes.get(name, ()) if i < len(values))
+        return _WHITESPACE.sub(" ", " ".join(parts)).strip()
 
     problems: list[Problem] = []
     for name in REQUIRED_VALUES:
@@ -432,6 +571,37 @@ def _read_row(result: HrFile, line: int, values: list[str]) -> HrRow | None:
     )
 
 
+def _ragged_problem(result: HrFile, line: int, values: list[str]) -> Problem:
+    """A line with too many or too few fields, with the likely cause when it can be seen."""
+    width = len(result.headers)
+    text = result.delimiter.join(values)
+    for other in (";", ",", "\t"):
+        if other != result.delimiter and len(text.split(other)) == width:
+            return Problem(
+                line,
+                "",
+                _(
+                    "the line has %(found)s fields, but the header line has %(expected)s: the line is separated by "
+                    "%(other)s, the header line by %(delimiter)s. Export the file again with one separator."
+                )
+                % {
+                    "found": len(values),
+                    "expected": width,
+                    "other": delimiter_name(other),
+                    "delimiter": delimiter_name(result.delimiter),
+                },
+            )
+    return Problem(
+        line,
+        "",
+        _(
+            "the line has %(found)s fields, but the header line has %(expected)s. Check whether a value "
+            "contains the separator '%(delimiter)s' without quotes."
+        )
+        % {"found": len(values), "expected": width, "delimiter": result.delimiter},
+    )
+
+
 def parse_date(text: str) -> date | None:
     """dd-mm-yyyy, dd.mm.yyyy, dd/mm/yyyy or yyyy-mm-dd; None when it is not a real date."""
     for pattern in _DATE_FORMATS:
@@ -442,6 +612,114 @@ def parse_date(text: str) -> date | None:
             except ValueError:
                 return None
     return None
+
+
+# --- the column mapping step (the browser) ---------------------------------------------------
+
+
+@dataclass
+class FileHead:
+    """The top of a file, for choosing columns: how it was read, its headers and its first lines."""
+
+    encoding: str = ""
+    delimiter: str = ""
+    headers: list[str] = field(default_factory=list)
+    sample: list[list[str]] = field(default_factory=list)
+    problem: Problem | None = None
+
+
+def read_head(data: bytes, *, encoding: str | None = None, delimiter: str | None = None, lines: int = 5) -> FileHead:
+    """The headers and the first `lines` records, read the way `read_hr_file` reads the whole file."""
+    head = FileHead()
+    text, head.encoding, head.problem = decode(data, encoding)
+    if head.problem is not None:
+        return head
+    if not text.strip():
+        head.problem = Problem(None, "", _("the file is empty."))
+        return head
+    first_line = text.lstrip("\ufeff").lstrip("\r\n").split("\n", 1)[0]
+    head.delimiter = delimiter or sniff_delimiter(first_line)
+    records: list[list[str]] = []
+    try:
+        for _line, values in _records(text, head.delimiter):
+            if not any(v.strip() for v in values):
+                continue
+            records.append(values)
+            if len(records) > lines:
+                break
+    except csv.Error as exc:
+        head.problem = Problem(None, "", _("the file cannot be read as CSV (%(reason)s).") % {"reason": str(exc)})
+        return head
+    if records:
+        head.headers = [h.strip().lstrip("\ufeff") for h in records[0]]
+        head.sample = records[1:]
+    return head
+
+
+def read_sample(head: FileHead, mapping: ColumnMapping) -> HrFile:
+    """The first lines of a file read with a choice of columns, as the import would read them."""
+    result = HrFile(mapping=mapping, encoding=head.encoding, delimiter=head.delimiter, headers=list(head.headers))
+    _map_columns(result, 1)  # a field without a column stays empty here; the import itself says so
+    if result.indexes:
+        for number, values in enumerate(head.sample, start=2):
+            row = _read_row(result, number, values)
+            if row is not None:
+                result.rows.append(row)
+    return result
+
+
+def guess_columns(headers: Sequence[str], remembered: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A choice of column(s) for every field (field -> "Header", "A+B" or "" for none), as HR would make it.
+
+    What HR chose last time comes first where those columns are in this file; then the header names
+    Kerne knows (ColumnMapping); then, for what is still open, a header that is spelt nearly like one.
+    """
+    by_key = {header_key(h): h for h in headers if h.strip()}
+    choice: dict[str, str] = {}
+    for name, chosen in (remembered or {}).items():
+        parts = split_columns(chosen)
+        if name in FIELD_ORDER and parts and all(header_key(p) in by_key for p in parts):
+            choice[name] = JOIN.join(by_key[header_key(p)] for p in parts)
+    defaults = ColumnMapping()
+    for name in FIELD_ORDER:
+        if name in choice:
+            continue
+        for alternative in defaults.alternatives(name):
+            parts = split_columns(alternative) if JOIN in alternative else [alternative]
+            if all(header_key(p) in by_key for p in parts):
+                choice[name] = JOIN.join(by_key[header_key(p)] for p in parts)
+                break
+    used = {header_key(p) for chosen in choice.values() for p in split_columns(chosen)}
+    for name in FIELD_ORDER:
+        if name in choice:
+            continue
+        known = [header_key(a) for a in defaults.alternatives(name) if JOIN not in a]
+        candidates = [key for key in by_key if key not in used]
+        close = [c for c in candidates if difflib.get_close_matches(c, known, n=1, cutoff=0.85)]
+        choice[name] = by_key[close[0]] if close else ""
+        if close:
+            used.add(close[0])
+    return choice
+
+
+def choice_problems(choice: Mapping[str, str], headers: Sequence[str]) -> list[str]:
+    """What is wrong with a choice of columns, in words (empty when it can be used)."""
+    known = {header_key(h) for h in headers}
+    labels = ColumnMapping()
+    problems = []
+    for name in FIELD_ORDER:
+        parts = split_columns(choice.get(name, ""))
+        label = labels.label(name)
+        if not parts and name in REQUIRED_COLUMNS:
+            problems.append(_("Choose the column that holds '%(field)s'; Kerne needs it.") % {"field": label})
+        for part in parts:
+            if header_key(part) not in known:
+                problems.append(
+                    _("'%(field)s': the file has no column '%(column)s'.") % {"field": label, "column": part}
+                )
+        if len({header_key(p) for p in parts}) < len(parts):
+            problems.append(_("'%(field)s': the same column is chosen more than once.") % {"field": label})
+    return problems
 
 
 # --- rules across rows -------------------------------------------------------------------
@@ -602,6 +880,8 @@ def _manager_problems(hr_file: HrFile) -> Iterator[Problem]:
                     )
                     % {"name": top.name, "line": top.line},
                 )
+        elif row.manager_number in hr_file.unread:
+            continue  # the manager's own line could not be read; that is reported there
         elif row.manager_number not in people:
             yield Problem(
                 row.line,

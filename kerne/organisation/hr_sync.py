@@ -29,14 +29,18 @@ from django.utils.translation import gettext as _
 
 from kerne.core.audit import audit_record
 from kerne.organisation.hr_import import (
+    FIELD_ORDER,
     ColumnMapping,
     FileUnit,
     HrFile,
     HrRow,
     Problem,
     check_rows,
+    choice_problems,
     file_units,
     fold,
+    guess_columns,
+    read_head,
     read_hr_file,
 )
 from kerne.organisation.models import Organisation, OrgImport, OrgRoleLevel, Person, Position, Unit
@@ -647,6 +651,21 @@ class ImportNotStartable(Exception):
     """The import cannot be applied now; the message says why, in the user's language."""
 
 
+def org_import_remembered_columns(*, organisation: Organisation) -> dict[str, str]:
+    """The columns HR confirmed at the organisation's latest upload ({} before the first)."""
+    latest = (
+        OrgImport.objects.filter(organisation=organisation, columns_confirmed=True)
+        .order_by("-created_at", "-pk")
+        .values_list("columns", flat=True)
+        .first()
+    )
+    return dict(latest or {})
+
+
+def _fits(choice: dict[str, str], headers: list[str]) -> bool:
+    return bool(choice) and not choice_problems(choice, headers)
+
+
 @transaction.atomic
 def org_import_upload(
     *,
@@ -656,13 +675,26 @@ def org_import_upload(
     actor: Any,
     encoding: str = "",
     delimiter: str = "",
+    columns: dict[str, str] | None = None,
 ) -> OrgImport:
-    """Keep an uploaded file and its preview. The preview (difference and problems) is stored."""
+    """Keep an uploaded file, its choice of columns and its preview (difference and problems).
+
+    Without `columns`, the columns HR confirmed last time are used when this file has them all
+    (`columns_confirmed`: straight to the preview); otherwise they are guessed from the headers and
+    HR confirms them in the column step (`org_import_set_columns`).
+    """
+    head = read_head(data, encoding=encoding or None, delimiter=delimiter or None)
+    remembered = org_import_remembered_columns(organisation=organisation)
+    confirmed = columns is not None
+    if columns is None:
+        confirmed = _fits(remembered, head.headers)
+        columns = remembered if confirmed else guess_columns(head.headers, remembered)
     plan = org_import_preview(
         organisation=organisation,
         data=data,
         filename=filename,
         actor=actor,
+        mapping=ColumnMapping.from_choice(columns) if head.headers else None,
         encoding=encoding or None,
         delimiter=delimiter or None,
     )
@@ -673,10 +705,53 @@ def org_import_upload(
         data=data,
         encoding=encoding,
         delimiter=delimiter,
+        columns=columns if head.headers else {},
+        columns_confirmed=confirmed and bool(head.headers),
         status=OrgImport.Status.PREVIEWED,
         plan_summary=plan.summary(),
         plan_digest=plan.digest if plan.ok else "",
     )
+
+
+class ColumnChoiceError(Exception):
+    """The chosen columns cannot be used; `problems` says why, in the user's language."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+@transaction.atomic
+def org_import_set_columns(*, org_import: OrgImport, columns: dict[str, str], actor: Any) -> OrgImport:
+    """HR's choice of columns for an uploaded file: checked, the preview made again, and remembered.
+
+    Refused (ColumnChoiceError, nothing changed) when a required field has no column, a column is
+    not in the file, or the import has already been started.
+    """
+    locked = OrgImport.objects.select_for_update().get(pk=org_import.pk)
+    if locked.status != OrgImport.Status.PREVIEWED:
+        raise ColumnChoiceError([_("This import has already been started; upload the file again to change columns.")])
+    data = bytes(locked.data)
+    head = read_head(data, encoding=locked.encoding or None, delimiter=locked.delimiter or None)
+    choice = {name: columns.get(name, "") for name in FIELD_ORDER}
+    problems = choice_problems(choice, head.headers)
+    if problems:
+        raise ColumnChoiceError(problems)
+    plan = org_import_preview(
+        organisation=locked.organisation,
+        data=data,
+        filename=locked.filename,
+        actor=actor,
+        mapping=ColumnMapping.from_choice(choice),
+        encoding=locked.encoding or None,
+        delimiter=locked.delimiter or None,
+    )
+    locked.columns = choice
+    locked.columns_confirmed = True
+    locked.plan_summary = plan.summary()
+    locked.plan_digest = plan.digest if plan.ok else ""
+    locked.save(update_fields=["columns", "columns_confirmed", "plan_summary", "plan_digest"])
+    return locked
 
 
 def org_import_start(*, org_import: OrgImport, actor: Any) -> OrgImport:
@@ -689,6 +764,8 @@ def org_import_start(*, org_import: OrgImport, actor: Any) -> OrgImport:
             raise ImportNotStartable(_("This import has already been started."))
         if locked.plan_summary.get("problem_count"):
             raise ImportNotStartable(_("The file has errors; correct them and upload it again."))
+        if not locked.columns_confirmed:
+            raise ImportNotStartable(_("Confirm which column holds what before the import is applied."))
         running = OrgImport.objects.filter(
             organisation=locked.organisation_id, status=OrgImport.Status.RUNNING
         ).exclude(pk=locked.pk)
@@ -716,6 +793,7 @@ def org_import_run(*, import_id: int, progress: Progress | None = None) -> OrgIm
             data=bytes(org_import.data),
             filename=org_import.filename,
             actor=org_import.applied_by,
+            mapping=ColumnMapping.from_choice(org_import.columns) if org_import.columns else None,
             progress=progress,
             encoding=org_import.encoding or None,
             delimiter=org_import.delimiter or None,

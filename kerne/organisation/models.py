@@ -172,6 +172,10 @@ class OrgImport(models.Model):
     # Overrides chosen at upload; empty means "detect".
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     delimiter = models.CharField(_("separator"), max_length=1, blank=True)
+    # Which column(s) hold which field (field -> "Header" or "Fornavn+Efternavn", "" for none);
+    # empty: guessed from the headers. Confirmed ones are remembered for the next upload.
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    columns_confirmed = models.BooleanField(default=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     plan_summary = models.JSONField(_("summary"), default=dict, blank=True)
     # The preview's fingerprint: applying refuses when the difference is no longer the one shown.

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from kerne.core.formats import decimal
+from kerne.core.svg import readable_width
 from kerne.frameworks.pictures import Area, framework_picture
 
 # Dark enough for 3:1 against white (WCAG 1.4.11) and told apart by the labels as well.
@@ -23,21 +25,23 @@ GROUP_COLOURS = {
     "pooled": "#555f6b",
     "previous": "#8a8f96",
 }
-# 1 … 5: from red to green, each with 3:1 against white.
-SCALE_COLOURS = ("#a4161a", "#c4511c", "#8a7a00", "#3f7d3a", "#1e5e32")
+# 1 … 5: from red to green. The numbers on them are white text, so each has at least 4.5:1 against
+# white (WCAG 1.4.3; the olive of 3 was 4.32:1).
+SCALE_COLOURS = ("#a4161a", "#b5481a", "#766900", "#3b7536", "#1e5e32")
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, DejaVu Sans, sans-serif"
 
 
 def _svg(width: int, height: int, title: str, body: str, ident: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{ident}-title" class="chart" font-family="{FONT}">'
+        f'aria-labelledby="{ident}-title" class="chart" font-family="{FONT}" style="{readable_width(width, body)}">'
         f'<title id="{ident}-title">{escape(title)}</title>{body}</svg>'
     )
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    """One decimal, rounded as the tables round it (kerne.core.formats), so chart and table agree."""
+    return decimal(value)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class BarRow:
 
 def grouped_bars(rows: Sequence[BarRow], *, title: str, ident: str, low: float = 1.0, high: float = 5.0) -> str:
     """Horizontal bars on the 1–5 scale: one block per row (area), one bar per group."""
-    label_w, plot_w, bar_h, gap = 230, 380, 14, 4
+    label_w, plot_w, bar_h, gap = 230, 380, 16, 4
     width = label_w + plot_w + 140  # room for the value labels right of the longest bar
     y = 28
     body = [_axis(label_w, plot_w, low, high)]
@@ -68,12 +72,12 @@ def grouped_bars(rows: Sequence[BarRow], *, title: str, ident: str, low: float =
                 w = (bar.value - low) / (high - low) * plot_w
                 body.append(
                     f'<rect x="{label_w}" y="{y}" width="{max(w, 2):.1f}" height="{bar_h}" fill="{colour}"/>'
-                    f'<text x="{label_w + max(w, 2) + 4:.1f}" y="{y + bar_h - 3}" font-size="11" fill="#1a1a1a">'
+                    f'<text x="{label_w + max(w, 2) + 4:.1f}" y="{y + bar_h - 3}" font-size="12" fill="#1a1a1a">'
                     f"{escape(bar.label)} {_fmt(bar.value)}</text>"
                 )
             else:
                 body.append(
-                    f'<text x="{label_w + 4}" y="{y + bar_h - 3}" font-size="11" fill="#4a5560">'
+                    f'<text x="{label_w + 4}" y="{y + bar_h - 3}" font-size="12" fill="#4a5560">'
                     f"{escape(bar.label)} –</text>"
                 )
             y += bar_h + gap
@@ -88,7 +92,7 @@ def _axis(x0: int, plot_w: int, low: float, high: float) -> str:
         x = x0 + i * plot_w / steps
         parts.append(f'<line x1="{x:.1f}" y1="18" x2="{x:.1f}" y2="100%" stroke="#d5dbe1" stroke-width="1"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="13" font-size="11" text-anchor="middle" fill="#4a5560">{int(low + i)}</text>'
+            f'<text x="{x:.1f}" y="13" font-size="12" text-anchor="middle" fill="#4a5560">{int(low + i)}</text>'
         )
     return "".join(parts)
 
@@ -112,15 +116,16 @@ def distribution_bar(distribution: Sequence[int], *, title: str, ident: str, wid
         if not total or not count:
             continue
         w = count / total * width
-        body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="14" fill="{SCALE_COLOURS[value - 1]}"/>')
+        body.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="18" fill="{SCALE_COLOURS[value - 1]}"/>')
         if w >= 16:
             body.append(
-                f'<text x="{x + w / 2:.1f}" y="11" font-size="10" text-anchor="middle" fill="#ffffff">{value}</text>'
+                f'<text x="{x + w / 2:.1f}" y="13.5" font-size="12" font-weight="700" text-anchor="middle" '
+                f'fill="#ffffff">{value}</text>'
             )
         x += w
     if not total:
-        body.append(f'<rect x="0" y="0" width="{width}" height="14" fill="none" stroke="#c9d1d9"/>')
-    return _svg(width, 14, title, "".join(body), ident)
+        body.append(f'<rect x="0" y="0" width="{width}" height="18" fill="none" stroke="#c9d1d9"/>')
+    return _svg(width, 18, title, "".join(body), ident)
 
 
 def balance(values: Sequence[tuple[str, str, float | None]], *, title: str, ident: str) -> str:

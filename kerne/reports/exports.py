@@ -1,88 +1,115 @@
-"""The organisation report's aggregated figures as CSV and XLSX. Never raw answers, never a hidden cell."""
+"""The organisation report's aggregated figures as CSV and XLSX. Never raw answers, never a hidden cell.
+
+The figures are the report's own (kerne.reports.organisation); this module only lays them out as
+tables with typed columns, and kerne.core.tables writes them the way Danish Excel reads them:
+decimal comma and `;` in CSV, real numbers with number formats in XLSX, and an *empty* cell where
+a figure is hidden or missing (never a "–" string in a number column, which breaks sums and
+sorting). A "Note" column says why a row's figures are hidden.
+"""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kerne.core.tables import DECIMAL, INTEGER, TEXT, Column, Sheet, csv_sections, xlsx_bytes
 from kerne.reports.organisation import VIEWS, Cell, OrgReport, view_label
 
-HIDDEN = "–"
+
+def _note(cell: Cell) -> str:
+    if cell.hidden:
+        return _("Hidden: too few leaders or respondents, or it would reveal a hidden figure")
+    if cell.hidden_nodes:
+        return _("Some areas are hidden")
+    return ""
 
 
-def _mean(cell: Cell, key: str) -> Any:
+def _mean(cell: Cell, key: str) -> float | None:
     figure = cell.node(key)
-    if figure.mean is not None:
-        return round(figure.mean, 2)
-    return HIDDEN if cell.hidden or key in cell.hidden_nodes else ""
+    return figure.mean
 
 
-def _cell_row(label: str, view: str, cell: Cell, report: OrgReport) -> list[Any]:
+def _cell_values(cell: Cell, report: OrgReport) -> list[Any]:
     return [
-        label,
-        view_label(view),
-        HIDDEN if cell.hidden else cell.leaders,
-        HIDDEN if cell.hidden else cell.respondents,
+        None if cell.hidden else cell.leaders,
+        None if cell.hidden else cell.respondents,
         *[_mean(cell, key) for key, _name, _p in report.areas],
+        _note(cell),
     ]
 
 
-def unit_rows(report: OrgReport) -> list[list[Any]]:
-    header = [_("Unit"), _("Raters"), _("Leaders"), _("Respondents"), *[name for _k, name, _p in report.areas]]
-    rows: list[list[Any]] = [header]
+def _figure_columns(report: OrgReport) -> list[Column]:
+    return [
+        Column(_("Leaders"), INTEGER),
+        Column(_("Respondents"), INTEGER),
+        *[Column(name, DECIMAL) for _k, name, _p in report.areas],
+        Column(_("Note"), TEXT),
+    ]
+
+
+def unit_table(report: OrgReport) -> tuple[list[Column], list[list[Any]]]:
+    columns = [
+        Column(_("Unit")),
+        Column(_("Level in the tree"), INTEGER),
+        Column(_("Raters")),
+        *_figure_columns(report),
+    ]
+    top = min((row.depth for row in report.units), default=0)
+    rows: list[list[Any]] = []
     for view in VIEWS:
-        rows.append(_cell_row(_("All in scope"), view, report.total[view], report))
+        rows.append([_("All in scope"), None, view_label(view), *_cell_values(report.total[view], report)])
         for unit_row in report.units:
-            rows.append(_cell_row("  " * unit_row.depth + unit_row.unit.name, view, unit_row.cells[view], report))
-    return rows
+            cells = _cell_values(unit_row.cells[view], report)
+            rows.append([unit_row.unit.name, unit_row.depth - top + 1, view_label(view), *cells])
+    return columns, rows
 
 
-def role_rows(report: OrgReport) -> list[list[Any]]:
-    header = [_("Role level"), _("Raters"), _("Leaders"), _("Respondents"), *[name for _k, name, _p in report.areas]]
-    rows: list[list[Any]] = [header]
-    for view in VIEWS:
-        for level, cells in report.roles:
-            rows.append(_cell_row(level.name, view, cells[view], report))
-    return rows
-
-
-def statement_rows(report: OrgReport) -> list[list[Any]]:
-    rows: list[list[Any]] = [
-        [_("Statement"), _("Area"), _("Answers"), _("Mean"), "1", "2", "3", "4", "5", _("Don’t know")]
+def role_table(report: OrgReport) -> tuple[list[Column], list[list[Any]]]:
+    columns = [Column(_("Role level")), Column(_("Raters")), *_figure_columns(report)]
+    rows = [
+        [level.name, view_label(view), *_cell_values(cells[view], report)]
+        for view in VIEWS
+        for level, cells in report.roles
     ]
-    for _key, text, area, figure in report.statements:
-        rows.append([text, area, figure.n, round(figure.mean or 0, 2), *figure.distribution, figure.dont_know])
-    return rows
+    return columns, rows
 
 
-def org_rows(report: OrgReport) -> list[list[Any]]:
-    """One sheet's worth for CSV: the three tables one after the other, with a blank line between."""
-    title = [[report.round.name], [_("Hidden figures (fewer than the minimum) are shown as “–”.")], []]
-    return [*title, *unit_rows(report), [], *role_rows(report), [], *statement_rows(report)]
+def statement_table(report: OrgReport) -> tuple[list[Column], list[list[Any]]]:
+    columns = [
+        Column(_("Statement"), width=60),
+        Column(_("Area")),
+        Column(_("Answers"), INTEGER),
+        Column(_("Mean"), DECIMAL),
+        *[Column(str(value), INTEGER) for value in range(1, 6)],
+        Column(_("Don’t know"), INTEGER),
+    ]
+    rows = [
+        [text, area, figure.n, figure.mean, *figure.distribution, figure.dont_know]
+        for _key, text, area, figure in report.statements
+    ]
+    return columns, rows
 
 
-def xlsx(report: OrgReport, _rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _preamble(report: OrgReport) -> list[str]:
+    return [
+        report.round.name,
+        _("Hidden figures (too few to be shown) are empty fields; the Note column says why."),
+    ]
 
-    book = Workbook()
+
+def org_csv(report: OrgReport) -> str:
+    """One file for Danish Excel: the three tables one after the other, a blank line between them."""
+    return csv_sections([unit_table(report), role_table(report), statement_table(report)], preamble=_preamble(report))
+
+
+def org_xlsx(report: OrgReport) -> bytes:
     sheets = [
-        (_("Units"), unit_rows(report)),
-        (_("Role levels"), role_rows(report)),
-        (_("Statements"), statement_rows(report)),
+        Sheet(_("Units"), *unit_table(report)),
+        Sheet(_("Role levels"), *role_table(report)),
+        Sheet(_("Statements"), *statement_table(report)),
+        Sheet(
+            _("About the figures"), [Column(_("About the figures"), width=100)], [[line] for line in _preamble(report)]
+        ),
     ]
-    first = True
-    for title, rows in sheets:
-        sheet = book.active if first else book.create_sheet()
-        first = False
-        assert sheet is not None
-        sheet.title = title[:31]
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(sheets)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -13,13 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kerne.accounts import policy
 from kerne.core.audit import audit_record
+from kerne.core.downloads import content_disposition, download_name, download_response
 from kerne.core.pdf import pdf_response, render_pdf
+from kerne.core.tables import CSV_TYPE, XLSX_TYPE
 from kerne.evaluations.closing import round_publish
 from kerne.evaluations.models import ALL_OTHERS, Disclosure, Round, RoundStatus, Subject
 from kerne.reports import access, exports, focus, services
@@ -90,7 +89,7 @@ def personal_report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
     services.report_view_record(actor=request.user, subject=subject, kind="pdf", reason=reason)
     context = {**personal_context(report), "focus_points": focus.for_viewer(report, request.user)}
     pdf = render_pdf("reports/personal_pdf.html", context, request=request)
-    return pdf_response(pdf, f"{slugify(subject.name)}-{slugify(subject.round.name)}.pdf")
+    return pdf_response(pdf, download_name(subject.name, subject.round.name, extension="pdf"))
 
 
 def _round_for(request: HttpRequest, round_id: int) -> tuple[Round, list[Any]]:
@@ -187,22 +186,12 @@ def org_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     report = org_report(round_, scope, viewer=request.user)
     if report.empty:
         raise Http404(_("Nothing in this report may be shown, so there is nothing to export."))
-    rows = exports.org_rows(report)
-    name = f"{slugify(round_.name)}-organisation"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerows(rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        name = download_name(round_.name, _("organisation"), extension="csv")
+        return download_response(exports.org_csv(report), filename=name, content_type=CSV_TYPE)
     if fmt == "xlsx":
-        response = HttpResponse(
-            exports.xlsx(report, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        name = download_name(round_.name, _("organisation"), extension="xlsx")
+        return download_response(exports.org_xlsx(report), filename=name, content_type=XLSX_TYPE)
     raise Http404
 
 
@@ -252,4 +241,8 @@ def pdf_batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
     audit_record(
         actor=request.user, action="report.pdf_batch_downloaded", obj=batch.round, organisation=batch.round.organisation
     )
-    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=(batch.file.name or "").rsplit("/", 1)[-1])
+    response = FileResponse(batch.file.open("rb"), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(
+        download_name(batch.round.name, _("reports"), extension="zip")
+    )
+    return response

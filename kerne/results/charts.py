@@ -15,6 +15,7 @@ from html import escape
 
 from django.utils.translation import gettext as _
 
+from kerne.core.svg import readable_width
 from kerne.results.rules import Light, format_number
 
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, DejaVu Sans, sans-serif"
@@ -45,7 +46,8 @@ class Point:
 def _svg(width: int, height: int, title: str, body: str, ident: str, css_class: str = "chart") -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-labelledby="{ident}-title" class="{css_class}" font-family="{FONT}">'
+        f'aria-labelledby="{ident}-title" class="{css_class}" font-family="{FONT}" '
+        f'style="{readable_width(width, body)}">'
         f'<title id="{ident}-title">{escape(title)}</title>{body}</svg>'
     )
 
@@ -101,14 +103,14 @@ def trend(
         yy = y(value)
         body.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" stroke="{GRID}"/>')
         body.append(
-            f'<text x="{left - 6}" y="{yy + 4:.1f}" font-size="10.5" text-anchor="end" fill="{MUTED}">'
+            f'<text x="{left - 6}" y="{yy + 4:.1f}" font-size="12" text-anchor="end" fill="{MUTED}">'
             f"{escape(format_number(Decimal(str(round(value, max(decimals, 0) + 1))), decimals))}</text>"
         )
     every = max(1, round(count / 8))
     for index, point in enumerate(points):
         if index % every == 0 or index == count - 1:
             body.append(
-                f'<text x="{x(index):.1f}" y="{height - 12}" font-size="10.5" text-anchor="middle" fill="{MUTED}">'
+                f'<text x="{x(index):.1f}" y="{height - 12}" font-size="12" text-anchor="middle" fill="{MUTED}">'
                 f"{escape(point.label)}</text>"
             )
     if target is not None:
@@ -116,7 +118,7 @@ def trend(
         body.append(
             f'<line x1="{left}" y1="{yy:.1f}" x2="{width - right}" y2="{yy:.1f}" stroke="{TARGET}" '
             f'stroke-width="2" stroke-dasharray="6 4"/>'
-            f'<text x="{width - right}" y="{yy - 5:.1f}" font-size="10.5" text-anchor="end" fill="{TARGET}">'
+            f'<text x="{width - right}" y="{yy - 5:.1f}" font-size="12" text-anchor="end" fill="{TARGET}">'
             f"{escape(_('Target'))} {escape(format_number(target, decimals))}</text>"
         )
     if previous:
@@ -134,7 +136,7 @@ def trend(
     if last is not None and last.value is not None:
         index = points.index(last)
         body.append(
-            f'<text x="{min(x(index), width - right - 4):.1f}" y="{y(float(last.value)) - 8:.1f}" font-size="11.5" '
+            f'<text x="{min(x(index), width - right - 4):.1f}" y="{y(float(last.value)) - 8:.1f}" font-size="12" '
             f'font-weight="bold" text-anchor="end" fill="{TEXT}">{escape(format_number(last.value, decimals))}</text>'
         )
     return _svg(width, height, title, "".join(body), ident)
@@ -177,7 +179,7 @@ def light_badge(light: Light) -> str:
     """The traffic light as a symbol in a coloured circle; the word is always written beside it."""
     colour = LIGHT_COLOURS[light]
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" '
         f'class="light-badge" focusable="false"><circle cx="10" cy="10" r="9" fill="{colour}"/>'
         f'<text x="10" y="14.5" font-size="12" text-anchor="middle" fill="#ffffff" font-family="{FONT}" '
         f'font-weight="bold">{escape(LIGHT_SYMBOLS[light])}</text></svg>'

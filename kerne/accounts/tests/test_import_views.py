@@ -25,6 +25,15 @@ def upload_file(people=None, encoding="utf-8", name="ansatte.csv"):
     return SimpleUploadedFile(name, csv_text(people).encode(encoding), content_type="text/csv")
 
 
+def confirm_columns(org_import):
+    """The column step's form as pre-filled (what HR posts when the guess is right)."""
+    org_import.refresh_from_db()
+    post = {f"col-{name}": header for name, header in org_import.columns.items() if name != "name"}
+    for n, part in enumerate(org_import.columns.get("name", "").split("+"), start=1):
+        post[f"col-name-{n}"] = part
+    return post
+
+
 def state(org):
     return (
         sorted(Person.objects.filter(organisation=org).values_list("id", "name", "active")),
@@ -48,8 +57,14 @@ def test_hr_uploads_previews_applies_and_sees_the_result(client, world, django_a
     response = client.post(LIST, {"file": upload_file(encoding="cp1252"), "encoding": "", "delimiter": ""})
     org_import = OrgImport.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("org_import:detail", args=[org_import.pk])
+    # The first upload of an organisation: HR confirms which column holds what.
+    assert response["Location"] == reverse("org_import:columns", args=[org_import.pk])
     assert state(world.aby) == before  # the preview changes nothing
+    html = client.get(response["Location"]).content.decode()
+    assert '<option value="Medarbejdernr" selected>Medarbejdernr</option>' in html
+    response = client.post(response["Location"], confirm_columns(org_import))
+    assert response["Location"] == reverse("org_import:detail", args=[org_import.pk])
+    assert state(world.aby) == before
 
     html = client.get(response["Location"]).content.decode()
     assert "<h1>Import af ansatte.csv</h1>" in html
@@ -85,6 +100,7 @@ def test_a_bad_file_shows_every_error_with_its_line_and_cannot_be_applied(client
     people[1] = people[1].replace("bo.berg@aby.dk", "bo.berg")
     client.post(LIST, {"file": upload_file(people)})
     org_import = OrgImport.objects.get()
+    client.post(reverse("org_import:columns", args=[org_import.pk]), confirm_columns(org_import))
     html = client.get(reverse("org_import:detail", args=[org_import.pk])).content.decode()
     assert "Filen har 2 fejl – intet er ændret" in html
     assert (
@@ -131,6 +147,8 @@ def test_people_who_are_not_hr_are_refused_and_nothing_changes(client, world, wh
     assert client.get(LIST).status_code == 403
     assert client.post(LIST, {"file": upload_file()}).status_code == 403
     assert client.get(reverse("org_import:detail", args=[org_import.pk])).status_code == 403
+    assert client.get(reverse("org_import:columns", args=[org_import.pk])).status_code == 403
+    assert client.post(reverse("org_import:columns", args=[org_import.pk]), {"col-email": ""}).status_code == 403
     assert client.post(reverse("org_import:apply", args=[org_import.pk])).status_code == 403
     assert client.get(reverse("org_import:progress", args=[org_import.pk])).status_code == 403
     assert state(world.aby) == before
@@ -147,6 +165,7 @@ def test_another_organisations_hr_cannot_see_or_apply_the_import(client, world):
     client.force_login(world.other_admin)
     before = state(world.aby)
     assert client.get(reverse("org_import:detail", args=[org_import.pk])).status_code == 403
+    assert client.post(reverse("org_import:columns", args=[org_import.pk]), {"col-email": ""}).status_code == 403
     assert client.post(reverse("org_import:apply", args=[org_import.pk])).status_code == 403
     assert client.get(reverse("org_import:progress", args=[org_import.pk])).status_code == 403
     html = client.get(LIST).content.decode()
@@ -210,6 +229,9 @@ def test_upload_and_preview_pages_pass_axe(live_server, live_world, page, axe, t
     page.get_by_label("HR-fil (CSV)").set_input_files(str(bad))
     page.get_by_role("button", name="Indlæs og vis forskellen").click()
     page.wait_for_load_state()
+    check("Kolonner i fejl.csv")
+    page.get_by_role("button", name="Gem kolonnerne, og vis forskellen").click()
+    page.wait_for_load_state()
     check("Import af fejl.csv")
     assert (
         "linje 5, felt Stillingsniveau: stillingsniveauet 'Souschef' kendes ikke." in page.locator("main").inner_text()
@@ -222,7 +244,7 @@ def test_upload_and_preview_pages_pass_axe(live_server, live_world, page, axe, t
     page.get_by_label("Tegnsæt").select_option("cp1252")
     page.get_by_role("button", name="Indlæs og vis forskellen").click()
     page.wait_for_load_state()
-    check("Import af ansatte.csv")
+    check("Import af ansatte.csv")  # the columns confirmed for fejl.csv are remembered
     page.get_by_role("button", name="Gennemfør importen").click()
     page.wait_for_load_state()
     check("Import af ansatte.csv")

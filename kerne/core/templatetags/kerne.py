@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 register = template.Library()
@@ -23,12 +25,49 @@ def possessive(name: str) -> str:
 
 @register.filter
 def signed(value: float | None) -> str:
-    """A change with its sign and one decimal, in the active language's format: "+0,3", "−0,5"."""
-    if value is None:
-        return "–"
-    from django.utils.formats import number_format
+    """A change with its sign and one decimal, rounded once: "+0,3", "−0,5", "±0,0" (never "+0,0")."""
+    from kerne.core.formats import change
 
-    text = number_format(abs(value), decimal_pos=1)
-    if round(value, 1) == 0:
-        return text
-    return ("+" if value > 0 else "−") + text
+    return change(value)
+
+
+@register.filter
+def change_from(now: float | None, before: float | None) -> str:
+    """`{{ now|change_from:before }}`: the change computed from the unrounded figures."""
+    from kerne.core.formats import change_between
+
+    return change_between(now, before)
+
+
+@register.filter
+def decimal(value: float | None, places: int = 1) -> str:
+    """A figure rounded half up, Danish decimal comma: 3.65 → "3,7"; none → "–"."""
+    from kerne.core.formats import decimal as _decimal
+
+    return _decimal(value, int(places))
+
+
+@register.filter
+def short_date(value: Any) -> str:
+    """1. dec. 2026."""
+    from kerne.core.formats import short_date as _short_date
+
+    return _short_date(value)
+
+
+@register.filter
+def short_datetime(value: Any) -> str:
+    """1. dec. 2026 14:03."""
+    from kerne.core.formats import short_datetime as _short_datetime
+
+    return _short_datetime(value)
+
+
+@register.filter
+def fewer_than(minimum: int | None) -> str:
+    """A count below a group's minimum: "færre end 5"; below a minimum of one there is nobody: "ingen"."""
+    from django.utils.translation import gettext as _
+
+    if minimum is None or minimum <= 1:
+        return _("none")
+    return _("fewer than %(minimum)s") % {"minimum": minimum}

@@ -89,7 +89,13 @@ class Problem:
 
 
 class Rule:
-    """A safety rule: which classes are unsafe, and whether a set of pairs would be safe together."""
+    """A safety rule: which classes are unsafe, and whether a set of pairs would be safe together.
+
+    A rule is *monotone* when merging classes never makes a safe class unsafe (its figures only
+    grow): a view found safe then stays safe while more figures are hidden, and is not checked again.
+    """
+
+    monotone = False
 
     def unsafe(self, inverse: IntArray, count: int) -> IntArray:
         raise NotImplementedError
@@ -121,13 +127,18 @@ def suppress(
     already made this pass waits for the next pass, since it may have merged meanwhile. Hiding only
     grows, so it ends.
     """
+    settled: set[int] = set()  # views of a monotone rule found safe: hiding more keeps them safe
     for passes in range(1, max_passes + 1):
         to_hide: set[int] = set()
-        for visible, rule in views:
+        for number, (visible, rule) in enumerate(views):
+            if number in settled:
+                continue
             inverse, count = problem.classes(visible)
             unsafe = rule.unsafe(inverse, count)
             unsafe = unsafe[unsafe != 0]
             if not len(unsafe):
+                if rule.monotone:
+                    settled.add(number)
                 continue
             pairs_of = _pairs_by_class(inverse, count)
             shown = ~problem.hidden if visible is None else (~problem.hidden & visible)
@@ -290,6 +301,9 @@ class LeadersRule(Rule):
     one pair of such a leader's nor all of that leader's pairs in it together may have a mean the
     class's answers pin to a range of less than `min_range` scale points.
 
+    Monotone without own answers: a merged class holds more leaders, and more answers to draw each
+    part's extremes from.
+
     `leader[p]` numbers the leaders 0, 1, … in the order their pairs are laid out. `own[p]` says that
     pair p may hold one of the reader's own answers (they rated that leader): the reader then knows
     one of its answers, and the range must hold for the others too: with one such pair in a pair or a
@@ -308,6 +322,8 @@ class LeadersRule(Rule):
     ) -> None:
         self.leader, self.unknown, self.min_leaders = leader, unknown, min_leaders
         self.vectors, self.min_range, self.own = vectors, min_range, own
+        # With own answers, a merge can turn two exact one-answer checks into the coarser bound.
+        self.monotone = own is None
         self.answers = vectors[:, 1:].sum(axis=1)
         self.leaders = int(leader.max()) + 1 if len(leader) else 1
 

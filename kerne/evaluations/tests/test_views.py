@@ -825,16 +825,16 @@ def test_leader_sees_own_response_rate_while_open_counts_only(client, world, dja
 def test_leader_pages_in_fixed_queries(client, world, django_assert_num_queries, django_capture_on_commit_callbacks):
     client.force_login(world.leader)
     url = f"/evaluering/leder/{world.subject.pk}/"
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # … and the menu asking whether the person leads
         client.get(url)
     services.rater_change_request(
         subject=world.subject, kind="add", group_key="partners", name="Pia", email="pia@x.dk", actor=world.leader
     )
     peer = Invitation.objects.get(subject=world.subject, group__key="peers")
     services.rater_change_request(subject=world.subject, kind="remove", invitation=peer, actor=world.leader)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url)
-    with django_assert_num_queries(5):  # session, user, person, my evaluations, approvals
+    with django_assert_num_queries(6):  # session, user, person, my evaluations, approvals, menu
         client.get("/evaluering/")
     client.force_login(world.hr)
     with django_assert_num_queries(3):  # session, user, approvals
@@ -855,9 +855,12 @@ def test_index_lists_my_evaluations_and_waiting_approvals(client, world):
     assert "Du bliver ikke evalueret i nogen runde lige nu." in page
 
 
-def test_nav_links_to_evaluation_for_logged_in_users(client, world):
-    html = as_user(client, world.employee).get("/evaluering/").content.decode()
+def test_nav_links_to_evaluation_for_leaders_and_hr(client, world):
+    html = as_user(client, world.leader).get("/evaluering/").content.decode()
     assert '<a href="/evaluering/" aria-current="page">Evaluering</a>' in html
+    # An employee has nothing under Evaluering (raters answer through their own links).
+    html = as_user(client, world.employee).get("/evaluering/").content.decode()
+    assert 'href="/evaluering/"' not in html.split('<ul class="nav">')[1].split("</ul>")[0]
     client.logout()
     assert "/evaluering/" not in client.get("/ledelsesgrundlag/").content.decode()
 

@@ -54,8 +54,8 @@ def test_small_file_is_valid():
         pytest.param(
             SMALL.replace("name: Drift", "name: Drift: og mere"),
             [
-                "lille.yaml, linje 11: filen er ikke gyldig YAML (mapping values are not allowed here). "
-                "Tjek indrykning, koloner og anførselstegn."
+                "lille.yaml, linje 11: et kolon efterfulgt af mellemrum (': ') inde i en tekst. Sæt hele teksten i "
+                'anførselstegn, fx name: "Drift: økonomi og regler".'
             ],
             id="invalid-yaml",
         ),
@@ -71,7 +71,10 @@ def test_small_file_is_valid():
         ),
         pytest.param(
             SMALL.replace("      chef: Sætter", "      leder: Igen.\n      chef: Sætter"),
-            ["lille.yaml, linje 15, felt leder: nøglen 'leder' står to gange samme sted (første gang på linje 14)."],
+            [
+                "lille.yaml, linje 15, felt nodes[drift].statements.leder: feltet 'leder' står to gange her "
+                "(første gang på linje 14); fjern det ene."
+            ],
             id="duplicate-key",
         ),
         pytest.param(
@@ -144,8 +147,10 @@ def test_bad_input_names_file_line_and_field_in_danish(text, expected):
 def test_duplicate_area_keys_and_too_deep_tree():
     text = SMALL + "  - key: drift\n    name: Igen\n    perspective: performance\n    statements: [Et udsagn.]\n"
     text = text.replace("node_levels: [Område]", "node_levels: []")
-    assert problems(text) == [
+    assert problems(text) == [  # every problem at once
         "lille.yaml, linje 8, felt node_levels: må ikke være tom.",
+        "lille.yaml, linje 16, felt nodes[drift].key: områdenøglen 'drift' bruges to gange (også på linje 10); "
+        "nøgler skal være unikke i et ledelsesgrundlag.",
     ]
     text = text.replace("node_levels: []", "node_levels: [Område]")
     assert problems(text) == [

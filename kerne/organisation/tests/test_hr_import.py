@@ -339,7 +339,8 @@ REQUIRED_MISSING = (
         pytest.param(
             csv_text().encode("utf-8") + b"1008;Bad \x81 byte;;PE;PE;SS;1006;Medarbejder;;\r\n",
             [
-                "linje 10: filen er hverken UTF-8- eller Windows-1252-tekst. Gem den som CSV (UTF-8), og prøv igen.",
+                "linje 10: filen blander to tegnsæt: denne linje er Windows-1252, men linje 2 er UTF-8, så æ, ø og å "
+                "ville blive forkerte. Gem hele filen igen i ét tegnsæt (CSV UTF-8).",
             ],
             id="undecodable",
         ),

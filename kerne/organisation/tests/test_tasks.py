@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from kerne.core.models import AuditEvent
 from kerne.organisation import hr_sync
+from kerne.organisation.hr_import import guess_columns, read_head
 from kerne.organisation.hr_sync import ImportNotStartable, org_import_run, org_import_start, org_import_upload
 from kerne.organisation.models import OrgImport, Person
 from kerne.organisation.tasks import ProgressRecorder
@@ -29,7 +30,9 @@ def hr_user(org):
 
 
 def upload(org, user, people=None):
-    return org_import_upload(organisation=org, data=csv_text(people).encode(), filename="hr.csv", actor=user)
+    data = csv_text(people).encode()
+    columns = guess_columns(read_head(data).headers)  # as HR confirms them in the column step
+    return org_import_upload(organisation=org, data=data, filename="hr.csv", actor=user, columns=columns)
 
 
 def test_upload_stores_the_file_and_its_preview_and_changes_nothing(org, hr_user):

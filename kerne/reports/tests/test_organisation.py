@@ -89,13 +89,14 @@ def test_exports_hold_no_hidden_figure(client, wide):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     plejecenter = [r for r in rows if r and r[0].strip() == "Plejecenter 1"]
     assert len(plejecenter) == 2  # everyone else and employees
-    assert all(set(r[2:]) == {"–"} for r in plejecenter)
+    assert all(set(r[3:-1]) == {""} for r in plejecenter)  # hidden: empty, never a figure
+    assert all(r[-1].startswith("Skjult") for r in plejecenter)
     response = client.get(reverse("reports:export", args=[round_.pk, "xlsx"]))
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Enheder", "Ledelsesniveauer", "Udsagn"]
+    assert book.sheetnames == ["Enheder", "Ledelsesniveauer", "Udsagn", "Om tallene"]
     units = list(book["Enheder"].iter_rows(values_only=True))
-    assert units[0][:4] == ("Enhed", "Bedømmere", "Ledere", "Respondenter")
-    assert [r[2] for r in units if r[0] and r[0].strip() == "Plejecenter 3"] == ["–", "–"]
+    assert units[0][:5] == ("Enhed", "Niveau i træet", "Bedømmere", "Ledere", "Respondenter")
+    assert [r[3] for r in units if r[0] == "Plejecenter 3"] == [None, None]
 
 
 def test_who_sees_the_organisation_report(client, wide):

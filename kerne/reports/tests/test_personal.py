@@ -84,7 +84,7 @@ def test_the_report_page_in_fixed_queries_and_audited(client, l2_round, django_a
     client.force_login(org.hr)
     url = reverse("reports:personal", args=[subject.pk])
     events = AuditEvent.objects.filter(action="report.personal_viewed_html").count()
-    with django_assert_num_queries(13):  # 12 + the plan's focus points (kerne.reports.focus)
+    with django_assert_num_queries(14):  # 12, the plan's focus points, the leader's report the round before
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kerne.frameworks.loader import FrameworkFileError, dump_framework, load_framework_file
-from kerne.frameworks.selectors import framework_spec_from_db
+from kerne.frameworks.loader import FrameworkFileError, dump_framework, read_framework_file
+from kerne.frameworks.selectors import framework_source_from_db, framework_spec_from_db
 from kerne.frameworks.services import FrameworkOwnershipError, framework_import
 from kerne.frameworks.spec import FrameworkSpec
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             return
         specs = self._load_all(_files(options["paths"]))
         if action == "validate":
-            for path, spec in specs:
+            for path, spec, _text in specs:
                 self.stdout.write(
                     _("%(file)s: valid (%(statements)s statements).")
                     % {"file": path, "statements": len(spec.statements())}
@@ -55,18 +55,18 @@ class Command(BaseCommand):
             return
         self._import(specs)
 
-    def _load_all(self, paths: list[Path]) -> list[tuple[Path, FrameworkSpec]]:
+    def _load_all(self, paths: list[Path]) -> list[tuple[Path, FrameworkSpec, str]]:
         if not paths:
             raise CommandError(_("No framework files found."))
-        specs: list[tuple[Path, FrameworkSpec]] = []
+        specs: list[tuple[Path, FrameworkSpec, str]] = []
         problems: list[str] = []
         for path in paths:
             try:
-                specs.append((path, load_framework_file(path)))
+                specs.append((path, *read_framework_file(path)))
             except FrameworkFileError as exc:
                 problems.extend(str(p) for p in exc.problems)
         slugs: dict[str, Path] = {}
-        for path, spec in specs:
+        for path, spec, _text in specs:
             if spec.slug in slugs:
                 problems.append(
                     _("%(file)s: the slug '%(slug)s' is also used by %(other)s.")
@@ -79,12 +79,12 @@ class Command(BaseCommand):
             raise CommandError(_("%(count)s problem(s) found; nothing was imported.") % {"count": len(problems)})
         return specs
 
-    def _import(self, specs: list[tuple[Path, FrameworkSpec]]) -> None:
+    def _import(self, specs: list[tuple[Path, FrameworkSpec, str]]) -> None:
         actor = "manage.py framework import"
         try:
             with transaction.atomic():
-                for path, spec in specs:
-                    result = framework_import(spec=spec, actor=actor)
+                for path, spec, text in specs:
+                    result = framework_import(spec=spec, actor=actor, source_text=text)
                     if not result.changed:
                         message = _("%(file)s: unchanged.")
                     elif result.created:
@@ -114,7 +114,7 @@ class Command(BaseCommand):
         spec = framework_spec_from_db(slug)
         if spec is None:
             raise CommandError(_("No framework with the slug '%(slug)s'.") % {"slug": slug})
-        text = dump_framework(spec)
+        text = dump_framework(spec, source=framework_source_from_db(slug))
         if output:
             Path(output).write_text(text, encoding="utf-8")
             self.stdout.write(_("Wrote %(file)s.") % {"file": output})

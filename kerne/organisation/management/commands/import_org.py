@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from kerne.organisation.hr_import import FIELD_ORDER, ColumnMapping, delimiter_name
+from kerne.organisation.hr_import import FIELD_ORDER, ColumnMapping, delimiter_name, split_columns
 from kerne.organisation.hr_sync import (
     KINDS,
     UNIT_KINDS,
@@ -72,7 +72,10 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="FIELD=HEADER",
-            help=f"Read FIELD from the column HEADER (fields: {', '.join(FIELD_ORDER)}).",
+            help=(
+                "Read FIELD from the column HEADER; join columns with +, e.g. name=Fornavn+Efternavn; "
+                f"an empty HEADER: the file has no such column (fields: {', '.join(FIELD_ORDER)})."
+            ),
         )
         parser.add_argument("--show", type=int, default=10, help="How many of each kind to list (default 10).")
 
@@ -110,13 +113,23 @@ class Command(BaseCommand):
             self.stdout.write(_("The organisation already matches the file; there is nothing to change."))
 
     def _mapping(self, columns: list[str]) -> ColumnMapping:
+        """--column FIELD=HEADER (or FIELD=A+B to join columns), each field at most once."""
         overrides: dict[str, str] = {}
         for item in columns:
             name, sep, header = item.partition("=")
-            if not sep or name.strip() not in FIELD_ORDER or not header.strip():
+            name = name.strip()
+            if not sep or name not in FIELD_ORDER:
                 raise CommandError(
                     _("--column must be FIELD=HEADER, where FIELD is one of: %(fields)s.")
                     % {"fields": ", ".join(FIELD_ORDER)}
                 )
-            overrides[name.strip()] = header.strip()
+            if name in overrides:
+                raise CommandError(
+                    _(
+                        "--column gives the field '%(field)s' twice (%(first)s and %(second)s). Give each field once; "
+                        "to build it from several columns, join them with +, e.g. --column name=Fornavn+Efternavn."
+                    )
+                    % {"field": name, "first": f"{name}={overrides[name]}", "second": item.strip()}
+                )
+            overrides[name] = "+".join(split_columns(header))
         return ColumnMapping().with_headers(**overrides)
