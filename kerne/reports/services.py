@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
 from kerne.core.audit import audit_record
+from kerne.core.downloads import download_name
 from kerne.core.pdf import render_pdf
 from kerne.evaluations.models import Round, RoundStatus, Subject
 from kerne.reports.models import PdfBatch
@@ -70,7 +71,7 @@ def pdf_batch_render(batch_id: int) -> PdfBatch:
             for index, subject in enumerate(subjects, start=1):
                 report = load_personal_report(subject)
                 pdf = render_pdf("reports/personal_pdf.html", personal_context(report))
-                archive.writestr(f"{slugify(subject.name)}-{subject.pk}.pdf", pdf)
+                archive.writestr(download_name(subject.name, str(subject.pk), extension="pdf"), pdf)
                 report_view_record(actor=batch.requested_by, subject=subject, kind="pdf_batch", reason="hr")
                 batch.done = index
                 PdfBatch.objects.filter(pk=batch.pk).update(done=index, total=batch.total)

@@ -189,6 +189,7 @@ def test_all_personal_pdfs_as_a_background_job(client, wide, django_capture_on_c
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     names = archive.namelist()
     assert len(names) == 8
+    assert sorted(name.rsplit("-", 1)[0] for name in names)[:2] == ["carsten-chef", "dorte-direktør"]  # æ, ø, å kept
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
     assert AuditEvent.objects.filter(action="report.personal_viewed_pdf_batch").count() == 8
     assert AuditEvent.objects.filter(action="report.pdf_batch_downloaded").count() == 1
