@@ -137,9 +137,7 @@ def note_save(*, actor: Any, text: str, talk: ReportTalk | None = None, lus: Lus
 
 
 def view_record(*, actor: Any, obj: Any, what: str, reason: str) -> None:
-    """Every view of someone else's summary or plan goes in the audit log (the leader's own views do not)."""
-    if reason == access.LEADER:
-        return
+    """Every view of a summary or a plan goes in the audit log, the leader's own views too (DESIGN.md §7)."""
     audit_record(
         actor=actor,
         action=f"development.{what}_viewed",

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kerne.reports.figures import Figure, delta
 from kerne.reports.organisation import Cell
@@ -17,6 +22,28 @@ register = template.Library()
 def cell_node(cell: Cell | None, key: str) -> Figure | None:
     """The figure of one node in an organisation-report cell (empty when the cell is hidden)."""
     return cell.node(key) if cell is not None else None
+
+
+def _hidden(title: str, label: str) -> SafeString:
+    return format_html('<span class="muted" title="{}">– <span class="reason">{}</span></span>', title, label)
+
+
+@register.filter
+def show_figure(figure: Figure | None) -> SafeString:
+    """A figure as the reports show it: the mean with its people, or "–" and why it is not shown.
+
+    A filter rather than an included template: the organisation report shows tens of thousands."""
+    if figure is not None and figure.mean is not None:
+        people = ngettext("%(counter)s pers.", "%(counter)s pers.", figure.people) % {"counter": figure.people}
+        return format_html('{} <span class="n">({})</span>', floatformat(figure.mean, 1), people)
+    reason = figure.reason if figure is not None else ""
+    if reason == "too-few":
+        return _hidden(_("Too few people answered this on the scale"), _("few answers"))
+    if reason == "protects":
+        return _hidden(_("Hidden so that another hidden figure cannot be worked out"), _("protected"))
+    if reason == "too-few-leaders":
+        return _hidden(_("Covers too few leaders"), _("few leaders"))
+    return format_html('<span class="muted" title="{}">–</span>', _("no answers"))
 
 
 @register.filter
