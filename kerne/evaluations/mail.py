@@ -185,6 +185,7 @@ def send_round_mail(round_id: int, kind: str, part: int = 0, parts: int = 1) -> 
                 if kind == REMINDER:
                     invitation.reminders_sent += 1
                     invitation.last_reminded_on = today
+                    invitation.delivery_error = ""
                 else:
                     invitation.status = InvitationStatus.SENT
                     invitation.sent_at = now

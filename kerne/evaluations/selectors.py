@@ -800,6 +800,12 @@ def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
     )
 
 
+def reminders_failing(viewer: Any, round_: Round) -> bool:
+    """Did the relay refuse a reminder that Kerne has not yet sent again (1 query)? Only whether:
+    how many, or to whom, would tell HR who has not answered (docs/privacy.md)."""
+    return Invitation.objects.filter(round=round_, status=InvitationStatus.SENT).exclude(delivery_error="").exists()
+
+
 def invitation_for(viewer: Any, round_: Round, pk: int) -> Invitation:
     return Invitation.objects.select_related("round", "round__organisation").get(pk=pk, round=round_)
 

@@ -167,6 +167,7 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.status == RoundStatus.OPEN:
         context["undeliverable"] = selectors.undeliverable(request.user, round_)
         context["counted_at"] = selectors.counted_at(request.user, round_)
+        context["reminders_failing"] = selectors.reminders_failing(request.user, round_)
     return render(request, "evaluations/round.html", context)
 
 

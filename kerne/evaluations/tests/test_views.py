@@ -564,14 +564,15 @@ def test_a_large_group_is_shown_in_bands_as_wide_as_its_minimum(client, world, d
 
 def test_response_rate_in_fixed_queries(client, world, django_capture_on_commit_callbacks, django_assert_num_queries):
     open_round(world, django_capture_on_commit_callbacks)
+    # 16: session, user, round, … and one "did the relay refuse a reminder" exists check.
     client.force_login(world.hr)
     url = f"/evaluering/runder/{world.round.pk}/"
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
     for invitation in Invitation.objects.filter(round=world.round, group__key="employees"):
         _answer(invitation)
     _next_day()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
 
 
@@ -922,3 +923,28 @@ def test_round_preview_and_index_pages_in_fixed_queries(client, world, django_as
             client.get(f"/evaluering/runder/{round_.pk}/forhaandsvisning/")
     with django_assert_num_queries(3):  # session, user, approvals (HR has no person: no own evaluations)
         client.get("/evaluering/")
+
+
+def test_hr_is_told_when_the_relay_refused_reminders_but_not_how_many(
+    client, world, django_capture_on_commit_callbacks, smtp
+):
+    open_round(world, django_capture_on_commit_callbacks)
+    refused = Invitation.objects.filter(subject=world.subject, group__key="employees").order_by("pk").first()
+    smtp.behaviour.refuse = {refused.email}
+    client.force_login(world.hr)
+    notice = "Mailserveren tog ikke imod nogle af påmindelserne."
+    with django_capture_on_commit_callbacks(execute=True):  # the worker sends when the request has committed
+        client.post(f"/evaluering/runder/{world.round.pk}/paamindelser/")
+    page = text(client.get(f"/evaluering/runder/{world.round.pk}/"))
+    assert notice in page
+    assert refused.email not in page  # who was not reminded would tell who has not answered
+    reminded = {m.to for m in smtp.messages if m.subject.startswith("Påmindelse: ")}
+    assert refused.email not in reminded
+    assert len(reminded) == 12
+    # The relay takes it again: the next send reaches the one who was missed, and the notice goes.
+    smtp.behaviour.refuse = set()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/evaluering/runder/{world.round.pk}/paamindelser/")
+    assert notice not in text(client.get(f"/evaluering/runder/{world.round.pk}/"))
+    assert [m.to for m in smtp.messages if m.subject.startswith("Påmindelse: ")][-1] == refused.email
+    assert len([m for m in smtp.messages if m.subject.startswith("Påmindelse: ")]) == 13

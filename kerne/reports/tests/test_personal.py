@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from kerne.core.models import AuditEvent
 from kerne.evaluations import closing, services
-from kerne.evaluations.models import GroupKey, Invitation, Subject
+from kerne.evaluations.models import Disclosure, GroupKey, Invitation, Subject
 from kerne.evaluations.tests.builders import build_org, prepared_round
 from kerne.evaluations.tests.test_closing import answer, invitations
 from kerne.reports.personal import load_personal_report
@@ -205,3 +205,18 @@ def test_self_only_report_says_too_few(client, django_capture_on_commit_callback
     subject = Subject.objects.get(round=round_, person=org.people["dir"])
     html = client.get(reverse("reports:personal", args=[subject.pk])).content.decode()
     assert "Der kom for få svar til, at resultaterne kan vises." in html
+
+
+def test_publishing_counts_only_the_mails_the_relay_took(l2_round, django_capture_on_commit_callbacks, smtp, client):
+    # The real SMTP server refuses one leader's address: the release says so, and counts three.
+    org, round_, _subject, _first = l2_round
+    smtp.behaviour.refuse = {"l1@testkommune.dk"}
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.round_publish(round_=round_, actor=org.hr)
+    disclosure = Disclosure.objects.get(round=round_)
+    assert (disclosure.mails_sent, disclosure.mails_failed) == (3, 1)
+    ready = sorted(m.to for m in smtp.messages if m.subject.startswith("Din ledelsesrapport er klar"))
+    assert ready == ["chef@testkommune.dk", "dir@testkommune.dk", "l2@testkommune.dk"]
+    client.force_login(org.hr)
+    page = " ".join(client.get(reverse("reports:organisation", args=[round_.pk])).content.decode().split())
+    assert "3 ledere har fået besked på e-mail. <strong>1 e-mail kunne ikke sendes.</strong>" in page
