@@ -297,7 +297,8 @@ if _cache_url.startswith(("redis://", "rediss://")):
     }
     RATELIMIT_USE_CACHE = "default"  # clear() would empty the whole Redis database
 else:
-    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_ratelimit"}
+    # Counters only, one statement a step, never culled (kerne/core/counters.py).
+    CACHES["ratelimit"] = {"BACKEND": "kerne.core.counters.CounterDatabaseCache", "LOCATION": "kerne_ratelimit"}
     RATELIMIT_USE_CACHE = "ratelimit"
 
 # Result follow-up: the key Jobindsats gives an organisation for api.jobindsats.dk (docs/results.md).

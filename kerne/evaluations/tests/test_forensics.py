@@ -33,7 +33,7 @@ PRODUCTION_LIKE = {
     # the task rows live in the database, where a copy of it would find them.
     "CACHES": {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_cache"},
-        "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kerne_ratelimit"},
+        "ratelimit": {"BACKEND": "kerne.core.counters.CounterDatabaseCache", "LOCATION": "kerne_ratelimit"},
     },
     "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
 }
