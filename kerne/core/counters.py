@@ -29,6 +29,10 @@ SWEEP_EVERY = 500
 class CounterDatabaseCache(DatabaseCache):
     """A DatabaseCache for whole-number counters only (the rate limits)."""
 
+    @property
+    def _table_name(self) -> str:
+        return str(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache
+
     def _connection(self, write: bool) -> Any:
         model = self.cache_model_class
         return connections[router.db_for_write(model) if write else router.db_for_read(model)]
@@ -46,7 +50,7 @@ class CounterDatabaseCache(DatabaseCache):
             raise TypeError("CounterDatabaseCache keeps whole numbers only")
         key = self.make_and_validate_key(key, version=version)
         connection = self._connection(write=True)
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table_name)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             # A row that has expired counts as absent: it is taken over.
@@ -56,7 +60,7 @@ class CounterDatabaseCache(DatabaseCache):
                 f"WHERE {table}.expires < %s",
                 [key, str(value), self._expires(connection, timeout), now],
             )
-            added = cursor.rowcount == 1
+            added: bool = cursor.rowcount == 1
             if added and random.randrange(SWEEP_EVERY) == 0:  # noqa: S311 - not a secret
                 cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [now])  # noqa: S608
         return added
@@ -64,7 +68,7 @@ class CounterDatabaseCache(DatabaseCache):
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
         connection = self._connection(write=True)
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table_name)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(
@@ -82,7 +86,7 @@ class CounterDatabaseCache(DatabaseCache):
             return {}
         key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
         connection = self._connection(write=False)
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table_name)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         marks = ", ".join(["%s"] * len(key_map))
         with connection.cursor() as cursor:
