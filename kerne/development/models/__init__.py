@@ -7,11 +7,23 @@
 - records: what both parties write and confirm (summaries, in versions) and what one writes alone
   (private notes);
 - plans: the development plan, its versions, items and status talks;
-- dialogue: the dialogue meeting with the employees and the team's focus points.
+- dialogue: the dialogue meeting with the employees and the team's focus points;
+- onboarding: new leaders' programmes, HR's templates per role level, the mentor.
 """
 
 from kerne.development.models.dialogue import DialogueFormat, FocusPoint, TeamDialogue
 from kerne.development.models.lus import ConversationCard, Lus, LusSeason, LusStatus
+from kerne.development.models.onboarding import (
+    MentorStatus,
+    Onboarding,
+    OnboardingSource,
+    OnboardingStatus,
+    OnboardingStep,
+    OnboardingTemplate,
+    OnboardingTemplateStep,
+    Responsible,
+    StepKind,
+)
 from kerne.development.models.plans import (
     ActionKind,
     ItemStatus,
@@ -27,6 +39,15 @@ from kerne.development.models.settings import HrAccess, OrganisationSettings, Ro
 from kerne.development.models.talks import ReportTalk, TalkStatus
 
 __all__ = [
+    "StepKind",
+    "Responsible",
+    "OnboardingTemplateStep",
+    "OnboardingTemplate",
+    "OnboardingStep",
+    "OnboardingStatus",
+    "OnboardingSource",
+    "Onboarding",
+    "MentorStatus",
     "ActionKind",
     "ConversationCard",
     "DialogueFormat",
