@@ -124,7 +124,11 @@ def onboarding_relation(user: Any, onboarding: Any) -> str | None:
             return LEADER
         if onboarding.manager_id is not None and person.pk == onboarding.manager_id:
             return MANAGER
-        if onboarding.mentor_id is not None and person.pk == onboarding.mentor_id and onboarding.mentor_status == "confirmed":
+        if (
+            onboarding.mentor_id is not None
+            and person.pk == onboarding.mentor_id
+            and onboarding.mentor_status == "confirmed"
+        ):
             return MENTOR
     if policy.is_org_admin(user):
         return HR

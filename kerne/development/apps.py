@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,7 +9,6 @@ class DevelopmentConfig(AppConfig):
 
     def ready(self) -> None:
         from kerne.evaluations.signals import round_published
-
         from kerne.organisation.signals import leaders_arrived
 
         round_published.connect(_create_report_talks, dispatch_uid="development.report_talks")
@@ -30,7 +31,7 @@ def _create_report_talks(sender: object, round_id: int, **kwargs: object) -> Non
         logging.getLogger(__name__).exception("Report talks for round %s were not created", round_id)
 
 
-def _start_onboardings(sender: object, *, organisation: object, person_ids: list[int], **kwargs: object) -> None:
+def _start_onboardings(sender: object, *, organisation: Any, person_ids: list[int], **kwargs: object) -> None:
     """The HR import (committed) found people new in a leading position: the service starts their onboarding."""
     import logging
 

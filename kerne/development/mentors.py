@@ -89,14 +89,18 @@ def candidates(new: LeaderInfo, leaders: list[LeaderInfo], starts_on: dt.date) -
         if leader.mentees:
             reasons.append(
                 ngettext(
-                    "already mentor for %(count)s new leader", "already mentor for %(count)s new leaders", leader.mentees
+                    "already mentor for %(count)s new leader",
+                    "already mentor for %(count)s new leaders",
+                    leader.mentees,
                 )
                 % {"count": leader.mentees}
             )
         found.append(
             (
                 (0 if same else 1, leader.mentees, -years, leader.name),
-                Candidate(leader.person_id, leader.name, leader.unit_name, leader.level_name, tuple(reasons), same, years),
+                Candidate(
+                    leader.person_id, leader.name, leader.unit_name, leader.level_name, tuple(reasons), same, years
+                ),
             )
         )
     return [candidate for _key, candidate in sorted(found, key=lambda pair: pair[0])]

@@ -102,7 +102,10 @@ def seed_steps(framework_name: str, level_name: str, areas: list[AreaInfo]) -> l
                 "leader",
                 "reading",
                 _("Read “%(area)s”") % {"area": area.name},
-                _("Read the statements for %(level)s in “%(area)s” and note where you are strong and where you want to grow.")
+                _(
+                    "Read the statements for %(level)s in “%(area)s” and note where you are strong and "
+                    "where you want to grow."
+                )
                 % {"level": level_name.lower(), "area": area.name},
                 area.key,
                 area.name,
@@ -125,17 +128,17 @@ def seed_steps(framework_name: str, level_name: str, areas: list[AreaInfo]) -> l
             )
         )
     for day in MILESTONES:
-        area = milestone_areas.get(day)
+        milestone = milestone_areas.get(day)
         text = _("How is it going? What has surprised you, and what do you need?")
         if day == MILESTONES[-1]:
             text = _(
                 "Look back on the first six months together. What you agree here is where your first leader "
                 "development conversation (LUS) starts."
             )
-        if area is not None:
+        if milestone is not None:
             text = "%s %s" % (  # noqa: UP031 - two translated sentences
                 text,
-                _("Discuss “%(area)s” too: what do the statements mean in your unit?") % {"area": area.name},
+                _("Discuss “%(area)s” too: what do the statements mean in your unit?") % {"area": milestone.name},
             )
         steps.append(
             StepDraft(
@@ -144,9 +147,9 @@ def seed_steps(framework_name: str, level_name: str, areas: list[AreaInfo]) -> l
                 "conversation",
                 milestone_title(day),
                 text,
-                area.key if area else "",
-                area.name if area else "",
-                list(area.statement_keys) if area else [],
+                milestone.key if milestone else "",
+                milestone.name if milestone else "",
+                list(milestone.statement_keys) if milestone else [],
             )
         )
     steps += [

@@ -49,9 +49,7 @@ def programme(user: Any, onboarding: Onboarding, relation: str, today: dt.date |
     today = today or timezone.localdate()
     steps = list(onboarding.steps.select_related(None).order_by("due_on", "position", "pk"))
     active = onboarding.status == OnboardingStatus.ACTIVE
-    rows = [
-        StepRow(s, active and access.can_tick(relation, s), s.done_at is None and s.due_on < today) for s in steps
-    ]
+    rows = [StepRow(s, active and access.can_tick(relation, s), s.done_at is None and s.due_on < today) for s in steps]
     return Programme(onboarding, relation, rows, sum(1 for s in steps if s.done_at), len(steps))
 
 
@@ -140,9 +138,9 @@ def hr_onboarding_overview(
         return HrOnboardingOverview([], [], None, status)
     today = today or timezone.localdate()
     units = list(
-        Unit.objects.filter(organisation=organisation, active=True, depth__lte=2).order_by("path").only(
-            "pk", "name", "path", "depth"
-        )
+        Unit.objects.filter(organisation=organisation, active=True, depth__lte=2)
+        .order_by("path")
+        .only("pk", "name", "path", "depth")
     )
     unit = None
     if unit_id:
@@ -164,7 +162,9 @@ def hr_onboarding_overview(
             overdue_count=Count("steps", filter=Q(steps__done_at__isnull=True, steps__due_on__lt=today)),
         )
         .order_by("-overdue_count", "starts_on", "leader_name")[:limit]
-        .prefetch_related(Prefetch("steps", queryset=open_steps.only("pk", "onboarding_id", "title", "due_on"), to_attr="open_steps"))
+        .prefetch_related(
+            Prefetch("steps", queryset=open_steps.only("pk", "onboarding_id", "title", "due_on"), to_attr="open_steps")
+        )
     )
     rows = []
     for o in found:

@@ -60,4 +60,8 @@ def development_tick_task(day: str = "") -> dict[str, int]:
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     done = tick(today)
     onboarding_done = onboarding_tick(today)
-    return {**done, "onboarding_reminders": onboarding_done["reminders"], "onboardings_completed": onboarding_done["completed"]}
+    return {
+        **done,
+        "onboarding_reminders": onboarding_done["reminders"],
+        "onboardings_completed": onboarding_done["completed"],
+    }

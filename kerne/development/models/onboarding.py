@@ -58,7 +58,9 @@ class OnboardingTemplate(models.Model):
         "organisation.Organisation", on_delete=models.CASCADE, related_name="onboarding_templates"
     )
     role_level = models.ForeignKey("organisation.OrgRoleLevel", on_delete=models.CASCADE, related_name="+")
-    framework = models.ForeignKey("frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    framework = models.ForeignKey(
+        "frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -113,7 +115,9 @@ class Onboarding(models.Model):
     manager_name = models.CharField(max_length=200, blank=True)
     unit = models.ForeignKey("organisation.Unit", on_delete=models.PROTECT, related_name="+")
     org_role_level = models.ForeignKey("organisation.OrgRoleLevel", on_delete=models.PROTECT, related_name="+")
-    framework = models.ForeignKey("frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    framework = models.ForeignKey(
+        "frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     framework_role_level = models.CharField(max_length=80, blank=True)
     source = models.CharField(max_length=8, choices=OnboardingSource.choices)
     starts_on = models.DateField(_("first day"))
@@ -128,7 +132,9 @@ class Onboarding(models.Model):
     lus = models.OneToOneField(
         "development.Lus", null=True, blank=True, on_delete=models.SET_NULL, related_name="onboarding"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,7 +160,9 @@ class OnboardingStep(StepFields):
     onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="steps")
     due_on = models.DateField(_("due date"))
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     done_by_name = models.CharField(max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     reminded_on = models.DateField(null=True, blank=True)

@@ -79,7 +79,11 @@ def organisation_framework(organisation: Organisation) -> Framework | None:
 
 def framework_level(role_level: OrgRoleLevel, framework: Framework) -> tuple[str, str]:
     """(key, name) of the framework's level for an organisation level: HR's mapping, else by name."""
-    mapping = RoleLevelMapping.objects.filter(org_role_level=role_level, framework=framework).select_related("role_level").first()
+    mapping = (
+        RoleLevelMapping.objects.filter(org_role_level=role_level, framework=framework)
+        .select_related("role_level")
+        .first()
+    )
     levels = list(framework.role_levels.all())
     if mapping is not None:
         return (mapping.role_level.key, mapping.role_level.name) if mapping.role_level is not None else ("", "")
@@ -178,7 +182,10 @@ def template_step_check(*, day: Any, responsible: str, kind: str, title: str) ->
     number = int(raw) if raw.lstrip("-").isdigit() else None
     if number is None or not 0 <= number <= PROGRAMME_DAYS:
         problems.append(
-            _("Day: give a whole number of days from the first day, from 0 to %(max)s (six months); “%(value)s” is not.")
+            _(
+                "Day: give a whole number of days from the first day, from 0 to %(max)s (six months); "
+                "“%(value)s” is not."
+            )
             % {"max": PROGRAMME_DAYS, "value": raw}
         )
     if responsible not in Responsible.values:
@@ -673,7 +680,8 @@ def step_reminders_send(ids: list[int], today: dt.date) -> Delivery:
             "onboarding", "onboarding__leader", "onboarding__manager", "onboarding__mentor", "onboarding__organisation"
         )
     )
-    mails, by_address = [], {}
+    mails: list[Outgoing] = []
+    by_address: dict[str, list[int]] = {}
     with translation.override(settings.LANGUAGE_CODE):
         for step in steps:
             person = _recipient(step)
@@ -691,9 +699,16 @@ def step_reminders_send(ids: list[int], today: dt.date) -> Delivery:
 def _compose(step: OnboardingStep, person: Person) -> Outgoing:
     onboarding = step.onboarding
     link = settings.KERNE_BASE_URL + reverse("development:onboarding", args=[onboarding.pk])
-    context = {"step": step, "onboarding": onboarding, "person": person, "link": link, "own": person.pk == onboarding.leader_id}
+    context = {
+        "step": step,
+        "onboarding": onboarding,
+        "person": person,
+        "link": link,
+        "own": person.pk == onboarding.leader_id,
+    }
     return Outgoing(
         to=person.email,
-        subject=_("Reminder: %(title)s (onboarding of %(leader)s)") % {"title": step.title, "leader": onboarding.leader_name},
+        subject=_("Reminder: %(title)s (onboarding of %(leader)s)")
+        % {"title": step.title, "leader": onboarding.leader_name},
         text=render_to_string("development/email/onboarding_step.txt", context),
     )

@@ -29,7 +29,10 @@ from kerne.organisation.hr_sync import org_import_apply
 from kerne.organisation.models import Person
 from kerne.organisation.services import organisation_create
 
-HEADER = "Medarbejdernr;Navn;E-mail;Enhed;Enhedskode;Overordnet enhedskode;Leders medarbejdernr;Stillingsniveau;Startdato;Orlov"
+HEADER = (
+    "Medarbejdernr;Navn;E-mail;Enhed;Enhedskode;Overordnet enhedskode;Leders medarbejdernr;Stillingsniveau;"
+    "Startdato;Orlov"
+)
 LAM, LAL, CHEF, DIR, MED = "Leder af medarbejdere", "Leder af ledere", "Chef", "Direktør", "Medarbejder"
 
 
@@ -143,12 +146,15 @@ def test_an_import_that_changes_nothing_more_starts_nothing(kommune, django_capt
 
 
 def test_the_mentor_rule_names_exactly_the_experienced_leaders_outside_the_line(kommune):
-    organisation, _hr = kommune
+    _organisation, _hr = kommune
     emil = Onboarding.objects.get(leader__employee_number="111")
     candidates = services.mentor_candidates(emil)
     # Not: Carl Chef and Dorthe Direktør (in his line, and two levels up), Lea Vest (one year in the
     # post), Lis Orlov (on leave), Nina Ny (new), Cecilie Chef (two levels above).
-    assert [(c.name, c.same_level, c.years) for c in candidates] == [("Lars Øst", True, 8), ("Lene Dagtilbud", False, 16)]
+    assert [(c.name, c.same_level, c.years) for c in candidates] == [
+        ("Lars Øst", True, 8),
+        ("Lene Dagtilbud", False, 16),
+    ]
 
 
 def test_the_mentor_rule_as_a_pure_function():
@@ -178,7 +184,9 @@ def test_each_party_ticks_their_own_steps_and_hr_any(kommune, client):
     organisation, hr = kommune
     emil = Onboarding.objects.get(leader__employee_number="111")
     leader, manager, mentor = user(organisation, 111), user(organisation, 10), user(organisation, 21)
-    step_of = {r: emil.steps.filter(responsible=r).order_by("due_on").first() for r in ("leader", "manager", "mentor", "hr")}
+    step_of = {
+        r: emil.steps.filter(responsible=r).order_by("due_on").first() for r in ("leader", "manager", "mentor", "hr")
+    }
 
     def tick(who, step):
         client.force_login(who)
@@ -253,7 +261,7 @@ def test_the_parties_see_it_on_min_side_and_the_page(kommune, client):
 
 
 def test_reminders_go_once_before_each_step_to_the_one_responsible(kommune, mailoutbox):
-    organisation, hr = kommune
+    _organisation, hr = kommune
     emil = Onboarding.objects.get(leader__employee_number="111")
     nina = Onboarding.objects.get(leader__employee_number="25")
     nina.steps.update(reminded_on=TODAY)  # only Emil's in this test
@@ -276,9 +284,7 @@ def test_reminders_go_once_before_each_step_to_the_one_responsible(kommune, mail
     assert len(mailoutbox) == 3
 
 
-def test_hr_overview_shows_progress_and_who_is_behind_in_a_fixed_number_of_queries(
-    kommune, django_assert_num_queries
-):
+def test_hr_overview_shows_progress_and_who_is_behind_in_a_fixed_number_of_queries(kommune, django_assert_num_queries):
     organisation, hr = kommune
     emil = Onboarding.objects.get(leader__employee_number="111")
     emil.steps.filter(day_offset__lte=7).update(done_at=timezone.now())
@@ -331,7 +337,8 @@ def test_hr_chooses_another_mentor_among_the_candidates_only(kommune, client):
     url = reverse("development:hr-onboarding-mentor", args=[emil.pk])
     client.force_login(hr)
     page = client.get(url).content.decode()
-    assert "Lene Dagtilbud" in page and "Leder af ledere, et niveau over" in page
+    assert "Lene Dagtilbud" in page
+    assert "Leder af ledere, et niveau over" in page
     lea = person(organisation, 22)
     response = client.post(url, {"mentor": lea.pk})
     assert response.status_code == 400
@@ -353,7 +360,9 @@ def test_hr_edits_a_template_with_danish_messages(kommune, client):
     before = list(template.steps.values_list("pk", "day_offset", "title"))
     url = reverse("development:hr-onboarding-template", args=[template.pk])
     client.force_login(hr)
-    response = client.post(url, {"day": "200", "responsible": "leader", "kind": "visit", "title": "", "text": "Mit udkast"})
+    response = client.post(
+        url, {"day": "200", "responsible": "leader", "kind": "visit", "title": "", "text": "Mit udkast"}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Titel: giv trinnet en titel" in content
@@ -393,7 +402,7 @@ def test_the_last_step_completes_the_programme_and_convenes_the_first_lus(kommun
 
 
 def test_six_months_over_completes_it_and_a_later_convening_links_the_lus(kommune, seed_frameworks):
-    organisation, hr = kommune
+    organisation, _hr = kommune
     LusSeason.objects.all().delete()
     nina = Onboarding.objects.get(leader__employee_number="25")
     assert onboarding_tick(nina.ends_on)["completed"] == 0
