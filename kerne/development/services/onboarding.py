@@ -567,11 +567,11 @@ def onboarding_complete(*, onboarding: Onboarding, actor: Any, today: dt.date | 
         data={"done": done, "steps": onboarding.steps.count()},
         label=onboarding.leader_name,
     )
-    first_lus_convene(onboarding=onboarding, today=today)
+    first_lus_convene(onboarding=onboarding, today=today, actor=actor)
     return onboarding
 
 
-def first_lus_convene(*, onboarding: Onboarding, today: dt.date) -> Lus | None:
+def first_lus_convene(*, onboarding: Onboarding, today: dt.date, actor: Any = CLOCK_ACTOR) -> Lus | None:
     """Link the completed programme to the leader's LUS in the current or next season, convening it when
     the own leader has not yet (on the leader's behalf, due 30 days after the end, within the season)."""
     from kerne.development.services.lus import _load, framework_level_for
@@ -604,7 +604,7 @@ def first_lus_convene(*, onboarding: Onboarding, today: dt.date) -> Lus | None:
             due_on=due,
         )
         audit_record(
-            actor=CLOCK_ACTOR,
+            actor=actor,
             action="development.lus_convened",
             obj=lus,
             organisation=onboarding.organisation,
