@@ -49,7 +49,7 @@ def programmes(organisation: Any, hr: Any, seed: int) -> tuple[int, int, list[fl
     from kerne.development.services import onboarding as services
     from kerne.organisation.models import Position
 
-    rng = random.Random(seed)  # noqa: S311 - repeatable made-up data
+    rng = random.Random(seed)
     today = timezone.localdate()
     leaders = list(
         Position.objects.filter(organisation=organisation, valid_to__isnull=True, role_level__is_leader=True)
@@ -158,12 +158,17 @@ def main() -> int:
             f"  {people} people, {count} programmes ({active} in progress), {steps} steps "
             f"(built in {time.perf_counter() - started:.0f} s)"
         )
-        print(f"  onboarding_start (template, mentor rule, steps): median {statistics.median(start_times) * 1000:.0f} ms")
+        print(
+            f"  onboarding_start (template, mentor rule, steps): median {statistics.median(start_times) * 1000:.0f} ms"
+        )
         results = []
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(hr)
         forvaltning = (
-            Unit.objects.filter(organisation=organisation, depth=1).order_by("path").values_list("pk", flat=True).first()
+            Unit.objects.filter(organisation=organisation, depth=1)
+            .order_by("path")
+            .values_list("pk", flat=True)
+            .first()
         )
         for label, url in (
             ("HR overview, in progress", "/udvikling/hr/onboarding/"),
@@ -172,7 +177,9 @@ def main() -> int:
         ):
             median, cpu, queries = timed(client, url, args.repeat)
             results.append((label, median, cpu, queries, True))
-        new = Onboarding.objects.filter(organisation=organisation, status=OnboardingStatus.ACTIVE).order_by("pk").first()
+        new = (
+            Onboarding.objects.filter(organisation=organisation, status=OnboardingStatus.ACTIVE).order_by("pk").first()
+        )
         assert new is not None
         user = User.objects.create_user(
             f"bench-{new.leader_id}@bench.dk", "x", organisation=organisation, person_id=new.leader_id

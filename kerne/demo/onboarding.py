@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,9 +23,9 @@ from kerne.accounts.models import User
 from kerne.development import notify
 from kerne.development.models import Onboarding, OnboardingStatus
 from kerne.development.services import onboarding as services
+from kerne.organisation import selectors as org_selectors
 from kerne.organisation.hr_import import ColumnMapping
 from kerne.organisation.hr_sync import org_import_apply
-from kerne.organisation import selectors as org_selectors
 from kerne.organisation.models import Organisation, Person, Position
 
 ACTOR = "manage.py demo"

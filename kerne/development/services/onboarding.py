@@ -280,7 +280,7 @@ def _leader_infos(organisation: Organisation) -> list[mentors.LeaderInfo]:
         .annotate(n=Count("pk"))
         .values_list("mentor_id", "n")
     )
-    positions = (
+    rows = (
         Position.objects.filter(
             organisation=organisation,
             valid_to__isnull=True,
@@ -288,10 +288,23 @@ def _leader_infos(organisation: Organisation) -> list[mentors.LeaderInfo]:
             person__active=True,
             person__on_leave=False,
         )
-        .select_related("person", "unit", "role_level")
         .order_by("person__name")
+        .values_list(
+            "person_id",
+            "person__name",
+            "unit_id",
+            "unit__name",
+            "unit__path",
+            "role_level__rank",
+            "role_level__name",
+            "start_date",
+            "valid_from",
+        )
     )
-    return [_info(p, mentees.get(p.person_id, 0)) for p in positions]
+    return [
+        mentors.LeaderInfo(pid, name, uid, unit, path, rank, level, start or since, mentees.get(pid, 0))
+        for pid, name, uid, unit, path, rank, level, start, since in rows
+    ]
 
 
 def _info(position: Position, mentees: int = 0) -> mentors.LeaderInfo:
