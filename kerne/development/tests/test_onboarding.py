@@ -423,3 +423,30 @@ def test_six_months_over_completes_it_and_a_later_convening_links_the_lus(kommun
     nina.refresh_from_db()
     assert nina.lus == lus
     assert OnboardingStep.objects.filter(onboarding=nina, done_at__isnull=False).count() == 0
+
+
+def test_the_import_sends_only_people_new_in_a_leading_position(kommune, django_capture_on_commit_callbacks):
+    from kerne.organisation.signals import leaders_arrived
+
+    organisation, hr = kommune
+    sent = []
+
+    def receiver(sender, *, organisation, person_ids, **kwargs):
+        sent.append(sorted(Person.objects.filter(pk__in=person_ids).values_list("employee_number", flat=True)))
+
+    leaders_arrived.connect(receiver, dispatch_uid="test.arrivals")
+    try:
+        rows = [r for r in second_file() if not r.startswith("22;")]
+        rows += [
+            row(22, "Lea Vest", "Skole Vest", "SV", "B", 20, LAL, TODAY - dt.timedelta(days=365)),  # leader to leader
+            row(30, "Ole Gammel", "Skole Nord", "SN", "B", 20, LAM, TODAY - dt.timedelta(days=3 * 365)),  # old hire
+            row(31, "Pia Ansat", "Skole Nord", "SN", "B", 25, MED, TODAY),  # a new employee
+            row(32, "Rie Ny", "Skole Vest", "SV", "B", 20, LAM, TODAY - dt.timedelta(days=30)),  # a recent leader hire
+        ]
+        with django_capture_on_commit_callbacks(execute=True):
+            org_import_apply(organisation=organisation, data=csv(rows), filename="d.csv", actor=hr)
+    finally:
+        leaders_arrived.disconnect(dispatch_uid="test.arrivals")
+    assert sent == [["32"]]
+    assert Onboarding.objects.filter(leader__employee_number="32", source=OnboardingSource.IMPORT).count() == 1
+    assert not Onboarding.objects.filter(leader__employee_number__in=["22", "30", "31"]).exists()
