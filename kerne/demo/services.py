@@ -73,6 +73,9 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     from kerne.demo.development import demo_development
 
     demo_development(organisation, admin)
+    from kerne.demo.onboarding import demo_onboarding
+
+    demo_onboarding(organisation, admin)
     return organisation
 
 

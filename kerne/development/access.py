@@ -101,3 +101,45 @@ def line_scope(user: Any, settings: OrganisationSettings) -> Q:
         return Q(pk__in=[])
     below = org_selectors.people_below(user, person, settings.line_levels).values("pk")
     return Q(manager_id__in=below)
+
+
+# --- onboarding of new leaders ---------------------------------------------------------------
+#
+# 8. An onboarding programme is seen by the new leader, their own leader (frozen at the start),
+#    the mentor once HR has confirmed them, and HR. Nobody else: not the line above, not another
+#    leader, not the leader's employees.
+# 9. Each party ticks off their own steps (the step's ``responsible``); HR ticks any step.
+
+MENTOR = "mentor"
+
+
+def onboarding_relation(user: Any, onboarding: Any) -> str | None:
+    """How `user` stands to an onboarding: leader, manager, mentor, hr, or None."""
+    organisation = policy.organisation_of(user)
+    if organisation is None or organisation.pk != onboarding.organisation_id:
+        return None
+    person = policy.person_of(user)
+    if person is not None:
+        if person.pk == onboarding.leader_id:
+            return LEADER
+        if onboarding.manager_id is not None and person.pk == onboarding.manager_id:
+            return MANAGER
+        if (
+            onboarding.mentor_id is not None
+            and person.pk == onboarding.mentor_id
+            and onboarding.mentor_status == "confirmed"
+        ):
+            return MENTOR
+    if policy.is_org_admin(user):
+        return HR
+    return None
+
+
+def can_tick(relation_: str | None, step: Any) -> bool:
+    """Whether someone standing as `relation_` to the onboarding may tick `step` off (or undo it)."""
+    return relation_ == HR or (relation_ is not None and relation_ == step.responsible)
+
+
+def onboarding_scope(person: Any) -> Q:
+    """Onboardings a person takes part in: as the new leader, the own leader or the confirmed mentor."""
+    return Q(leader=person) | Q(manager=person) | Q(mentor=person, mentor_status="confirmed")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,8 +9,10 @@ class DevelopmentConfig(AppConfig):
 
     def ready(self) -> None:
         from kerne.evaluations.signals import round_published
+        from kerne.organisation.signals import leaders_arrived
 
         round_published.connect(_create_report_talks, dispatch_uid="development.report_talks")
+        leaders_arrived.connect(_start_onboardings, dispatch_uid="development.onboardings")
 
 
 def _create_report_talks(sender: object, round_id: int, **kwargs: object) -> None:
@@ -25,3 +29,15 @@ def _create_report_talks(sender: object, round_id: int, **kwargs: object) -> Non
         report_talks_create(round_id=round_id, actor="kerne.development")
     except Exception:
         logging.getLogger(__name__).exception("Report talks for round %s were not created", round_id)
+
+
+def _start_onboardings(sender: object, *, organisation: Any, person_ids: list[int], **kwargs: object) -> None:
+    """The HR import (committed) found people new in a leading position: the service starts their onboarding."""
+    import logging
+
+    from kerne.development.services.onboarding import onboardings_start_for_arrivals
+
+    try:
+        onboardings_start_for_arrivals(organisation=organisation, person_ids=person_ids)
+    except Exception:
+        logging.getLogger(__name__).exception("Onboardings were not started for %s", person_ids)

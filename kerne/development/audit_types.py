@@ -97,3 +97,42 @@ register(
         "months": Detail(_("Months")),
     },
 )
+
+# Onboarding of new leaders.
+AS_PARTY = Detail(
+    _("Ticked off as"),
+    values={"leader": _("the new leader"), "manager": _("the own leader"), "mentor": _("the mentor"), "hr": _("HR")},
+)
+register(
+    "development.onboarding_started",
+    _("Onboarding of a new leader started"),
+    details={
+        "source": Detail(_("Started"), values={"import": _("from the HR import"), "manual": _("by HR")}),
+        "mentor": Detail(
+            _("Mentor"),
+            values={"none": _("none found"), "suggested": _("suggested"), "confirmed": _("confirmed")},
+        ),
+    },
+)
+register("development.onboarding_step_done", _("Onboarding step ticked off"), details={"as": AS_PARTY})
+register("development.onboarding_step_undone", _("Onboarding step ticked off undone"), details={"as": AS_PARTY})
+register("development.onboarding_mentor_confirmed", _("Mentor of a new leader confirmed"))
+register("development.onboarding_mentor_chosen", _("Mentor of a new leader chosen"))
+register("development.onboarding_cancelled", _("Onboarding of a new leader stopped"))
+register(
+    "development.onboarding_completed",
+    _("Onboarding of a new leader completed"),
+    details={"done": Detail(_("Steps done")), "steps": Detail(_("Steps"))},
+)
+register(
+    "development.onboarding_templates_seeded",
+    _("Onboarding templates seeded from the framework"),
+    details={"templates": Detail(_("Templates"))},
+)
+register(
+    "development.onboarding_template_step_saved",
+    _("Step of an onboarding template saved"),
+    details={"day": Detail(_("Day"), as_number=False)},
+)
+register("development.onboarding_template_step_deleted", _("Step of an onboarding template removed"))
+register("development.onboarding_template_step_moved", _("Step of an onboarding template moved"))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from kerne.development import notify
-from kerne.development.services import reminders
+from kerne.development.services import onboarding, reminders
 
 BATCH_SIZE = 200
 
@@ -25,7 +25,9 @@ def queue_mail(kind: str, ids: list[int], what: str) -> int:
 @task()
 def send_mail_task(kind: str, ids: list[int], what: str, day: str) -> dict[str, int]:
     today = dt.date.fromisoformat(day)
-    if what in (notify.REMINDER_BEFORE, notify.REMINDER_DUE):
+    if kind == "onboarding":
+        delivery = onboarding.step_reminders_send(ids, today)
+    elif what in (notify.REMINDER_BEFORE, notify.REMINDER_DUE):
         delivery = reminders.reminders_send(kind, ids, what, today)
     else:
         delivery = notify.send(reminders.load(kind, ids), what)
@@ -43,6 +45,23 @@ def tick(today: dt.date) -> dict[str, int]:
     return {"listed": listed, "reminders": queued}
 
 
+def onboarding_tick(today: dt.date) -> dict[str, int]:
+    """The onboarding part of the clock: programmes past their six months completed (and their first
+    LUS convened), then a reminder task per 200 steps due within three days."""
+    completed = onboarding.onboardings_complete_due(today)
+    steps = onboarding.step_reminders_due(today)
+    for start in range(0, len(steps), BATCH_SIZE):
+        send_mail_task.enqueue("onboarding", steps[start : start + BATCH_SIZE], "reminder_before", today.isoformat())
+    return {"completed": completed, "reminders": len(steps)}
+
+
 @task()
 def development_tick_task(day: str = "") -> dict[str, int]:
-    return tick(dt.date.fromisoformat(day) if day else timezone.localdate())
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    done = tick(today)
+    onboarding_done = onboarding_tick(today)
+    return {
+        **done,
+        "onboarding_reminders": onboarding_done["reminders"],
+        "onboardings_completed": onboarding_done["completed"],
+    }

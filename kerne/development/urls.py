@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kerne.development import views, views_hr
+from kerne.development import views, views_hr, views_onboarding
 
 app_name = "development"
 
@@ -33,6 +33,15 @@ urlpatterns = [
     path("dialogmoede/<int:subject_id>/gem/", views.dialogue_save, name="dialogue-save"),
     path("dialogmoede/<int:subject_id>/fokuspunkt/", views.focus_point_add, name="focus-add"),
     path("dialogmoede/<int:subject_id>/fokuspunkt/<int:point_id>/", views.focus_point_change, name="focus-change"),
+    path("onboarding/", views_onboarding.index, name="onboarding-index"),
+    path("onboarding/<int:onboarding_id>/", views_onboarding.programme_page, name="onboarding"),
+    path("onboarding/<int:onboarding_id>/trin/<int:step_id>/", views_onboarding.step_tick, name="onboarding-step"),
+    path("hr/onboarding/", views_onboarding.hr_overview, name="hr-onboarding"),
+    path("hr/onboarding/start/", views_onboarding.hr_start, name="hr-onboarding-start"),
+    path("hr/onboarding/<int:onboarding_id>/mentor/", views_onboarding.hr_mentor, name="hr-onboarding-mentor"),
+    path("hr/onboarding/<int:onboarding_id>/stop/", views_onboarding.hr_cancel, name="hr-onboarding-cancel"),
+    path("hr/onboarding/skabeloner/", views_onboarding.hr_templates, name="hr-onboarding-templates"),
+    path("hr/onboarding/skabeloner/<int:template_id>/", views_onboarding.hr_template, name="hr-onboarding-template"),
     path("hr/", views_hr.overview, name="hr"),
     path("hr/forsinkede/", views_hr.overdue, name="hr-overdue"),
     path("hr/moenstre/", views_hr.patterns, name="hr-patterns"),

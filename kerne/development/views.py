@@ -29,6 +29,7 @@ from kerne.development.models import (
     Lus,
     LusSeason,
     LusStatus,
+    Onboarding,
     Plan,
     PlanItem,
     PlanStatus,
@@ -346,6 +347,9 @@ def _lus_response(request: HttpRequest, lus_id: int, typed: dict[str, str] | Non
             .first()
         )
         context["last_plan"] = last_plan
+        context["onboarding"] = (
+            Onboarding.objects.filter(lus=lus).prefetch_related("steps").first()
+        )  # the first LUS starts from the new leader's programme
         note = access.note_for(request.user, lus=lus)
         context["note_form"] = forms.NoteForm(initial={"text": note.text if note else ""}, auto_id="note_%s")
         context["summary_form"] = forms.SummaryForm(

@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -44,7 +44,7 @@ from kerne.organisation.hr_import import (
     read_hr_file,
 )
 from kerne.organisation.models import Organisation, OrgImport, OrgRoleLevel, Person, Position, Unit
-from kerne.organisation.signals import people_left
+from kerne.organisation.signals import leaders_arrived, people_left
 
 Progress = Callable[[int, int], None]
 
@@ -53,6 +53,8 @@ BATCH = 2000
 UPDATE_BATCH = 500
 # How many entries of each kind the stored summary keeps (the counts are always complete).
 SUMMARY_LIMIT = 500
+# A hire dated further back than this in the file is not a new leader (leaders_arrived).
+ARRIVAL_DAYS = 182
 PROBLEM_LIMIT = 1000
 
 KINDS = ("new", "rehired", "changed", "moved", "left")
@@ -150,6 +152,7 @@ class _State:
     role_levels: dict[str, int]  # folded key or name -> id
     role_labels: dict[str, str]  # folded key or name -> name (for messages)
     role_names: dict[int, str]
+    leader_levels: set[int]  # ids of the role levels that lead others
     units: dict[str, Any]  # code -> row (id, code, name, parent_id, active, path, depth)
     units_by_id: dict[int, Any]
     people: dict[str, Any]  # employee number -> row (id, employee_number, name, email, active, on_leave)
@@ -161,8 +164,11 @@ def _load_state(organisation: Organisation) -> _State:
     role_levels: dict[str, int] = {}
     role_labels: dict[str, str] = {}
     role_names: dict[int, str] = {}
+    leader_levels: set[int] = set()
     for level in OrgRoleLevel.objects.filter(organisation=organisation).order_by("rank"):
         role_names[level.pk] = level.name
+        if level.is_leader:
+            leader_levels.add(level.pk)
         for alias in (level.key, level.name):
             role_levels.setdefault(fold(alias), level.pk)
             role_labels.setdefault(fold(alias), level.name)
@@ -183,6 +189,7 @@ def _load_state(organisation: Organisation) -> _State:
         role_levels=role_levels,
         role_labels=role_labels,
         role_names=role_names,
+        leader_levels=leader_levels,
         units={u.code: u for u in units},
         units_by_id={u.id: u for u in units},
         people={p.employee_number: p for p in people},
@@ -213,6 +220,8 @@ class _Work:
     # (position id, row) corrected in place: start date only, or a change made the same day
     positions_to_correct: list[tuple[int, HrRow]] = field(default_factory=list)
     role_level_of: dict[str, int] = field(default_factory=dict)  # employee number -> role level id
+    # Employee numbers of people new in a leading position (signals.leaders_arrived after the commit).
+    leaders_arrived: list[str] = field(default_factory=list)
     start_date_of: dict[str, date | None] = field(default_factory=dict)  # kept when the file has none
 
     @property
@@ -277,10 +286,13 @@ class _Comparer:
         work.role_level_of[row.employee_number] = self.state.role_levels[fold(row.role_level)]
         existing = self.state.people.get(row.employee_number)
         entry = Entry(row.employee_number, row.name, row.line, self.unit_label[row.unit_code])
+        leads = work.role_level_of[row.employee_number] in self.state.leader_levels
         if existing is None:
             work.people_to_create.append(row)
             work.positions_to_open.append(row)
             plan.new.append(entry)
+            if leads and self._recent(row):
+                work.leaders_arrived.append(row.employee_number)
             return
         entry.changes += _person_changes(self.hr_file, row, existing)
         position = self.state.positions.get(existing.id)
@@ -296,6 +308,15 @@ class _Comparer:
         work.positions_to_open.append(row)
         work.people_to_update.append((existing.id, row))
         (plan.moved if existing.active else plan.rehired).append(entry)
+        if leads and not existing.active and self._recent(row):
+            work.leaders_arrived.append(row.employee_number)
+
+    def _recent(self, row: HrRow) -> bool:
+        """A hire counts as arriving unless the file dates it more than six months back; never on a
+        first import (the organisation had nobody, so everybody would be new)."""
+        if not self.state.people:
+            return False
+        return row.start_date is None or row.start_date >= self.work.today - timedelta(days=ARRIVAL_DAYS)
 
     def position(self, row: HrRow, position: Any, entry: Entry) -> None:
         """Unit, manager, role level and start date of a person who stays."""
@@ -313,6 +334,9 @@ class _Comparer:
         if new_role:
             names = self.state.role_names
             entry.changes.append((_("role level"), names[position.role_level_id], names[role_id]))
+            leaders = self.state.leader_levels
+            if role_id in leaders and position.role_level_id not in leaders:  # promoted into leading others
+                work.leaders_arrived.append(row.employee_number)
         new_start = work.has_start_date and position.start_date != row.start_date
         if new_start:
             entry.changes.append((_("start date"), _day(position.start_date), _day(row.start_date)))
@@ -466,6 +490,15 @@ def org_import_apply(
         plan.applied = True
         if plan.work.people_to_leave:  # accounts ends their sessions (kerne/organisation/signals.py)
             people_left.send(Organisation, organisation=organisation, person_ids=list(plan.work.people_to_leave))
+        if plan.work.leaders_arrived:  # development starts their onboarding (signals.py), once committed
+            arrived = list(
+                Person.objects.filter(
+                    organisation=organisation, employee_number__in=plan.work.leaders_arrived
+                ).values_list("pk", flat=True)
+            )
+            transaction.on_commit(
+                lambda: leaders_arrived.send(Organisation, organisation=organisation, person_ids=sorted(arrived))
+            )
         audit_record(
             actor=actor,
             action="organisation.import_applied",

@@ -31,3 +31,47 @@ def test_the_demo_has_talks_lus_and_plans_in_every_state(seed_frameworks, mailou
         client.force_login(user)
         assert client.get(reverse("development:index")).status_code == 200
         assert client.get(reverse("me")).status_code == 200
+
+
+def test_the_demo_promotes_an_employee_through_the_hr_import_and_shows_onboarding(
+    seed_frameworks, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from kerne.accounts.models import User
+    from kerne.development.models import MentorStatus, Onboarding, OnboardingSource, OnboardingStatus
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = demo_create(seed=2026)
+    onboardings = Onboarding.objects.filter(organisation=organisation).order_by("pk")
+    summary = [(o.source, o.status, o.mentor_status) for o in onboardings]
+    assert summary == [
+        (OnboardingSource.MANUAL, OnboardingStatus.ACTIVE, MentorStatus.CONFIRMED),
+        (OnboardingSource.MANUAL, OnboardingStatus.COMPLETED, MentorStatus.CONFIRMED),
+        (OnboardingSource.IMPORT, OnboardingStatus.ACTIVE, MentorStatus.CONFIRMED),
+    ]
+    along, completed, promoted = onboardings
+    assert along.steps.filter(done_at__isnull=True, due_on__lt=along.starts_on + dt.timedelta(days=100)).count() == 1
+    assert completed.lus is not None
+    assert completed.completed_on == completed.ends_on
+    assert promoted.starts_on == promoted.created_at.date()
+    assert mailoutbox == []
+    seen: dict[str, int] = {}
+    for user in User.objects.filter(organisation=organisation):
+        client.force_login(user)
+        assert client.get(reverse("development:onboarding-index")).status_code == 200
+        assert client.get(reverse("me")).status_code == 200
+        pages = [client.get(reverse("development:onboarding", args=[o.pk])).status_code for o in onboardings]
+        position = user.person.positions.filter(valid_to__isnull=True).first() if user.person_id else None
+        seen[position.role_level.key if position else "hr"] = pages.count(200)
+    # HR all three; the chef as own leader of one further along; the leader login as mentor; nobody else.
+    lam = seen["leder-af-medarbejdere"]
+    assert seen == {
+        "hr": 3,
+        "chef": 1,
+        "leder-af-medarbejdere": lam,
+        "leder-af-ledere": 0,
+        "direktoer": 0,
+        "medarbejder": 0,
+    }
+    assert seen["leder-af-medarbejdere"] >= 1

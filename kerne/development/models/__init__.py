@@ -7,11 +7,23 @@
 - records: what both parties write and confirm (summaries, in versions) and what one writes alone
   (private notes);
 - plans: the development plan, its versions, items and status talks;
-- dialogue: the dialogue meeting with the employees and the team's focus points.
+- dialogue: the dialogue meeting with the employees and the team's focus points;
+- onboarding: new leaders' programmes, HR's templates per role level, the mentor.
 """
 
 from kerne.development.models.dialogue import DialogueFormat, FocusPoint, TeamDialogue
 from kerne.development.models.lus import ConversationCard, Lus, LusSeason, LusStatus
+from kerne.development.models.onboarding import (
+    MentorStatus,
+    Onboarding,
+    OnboardingSource,
+    OnboardingStatus,
+    OnboardingStep,
+    OnboardingTemplate,
+    OnboardingTemplateStep,
+    Responsible,
+    StepKind,
+)
 from kerne.development.models.plans import (
     ActionKind,
     ItemStatus,
@@ -36,6 +48,13 @@ __all__ = [
     "Lus",
     "LusSeason",
     "LusStatus",
+    "MentorStatus",
+    "Onboarding",
+    "OnboardingSource",
+    "OnboardingStatus",
+    "OnboardingStep",
+    "OnboardingTemplate",
+    "OnboardingTemplateStep",
     "OrganisationSettings",
     "Plan",
     "PlanItem",
@@ -43,8 +62,10 @@ __all__ = [
     "PlanVersion",
     "PrivateNote",
     "ReportTalk",
+    "Responsible",
     "RoundTalkSettings",
     "StatusTalk",
+    "StepKind",
     "Summary",
     "TalkStatus",
     "TargetKind",

@@ -15,6 +15,7 @@ from kerne.accounts import policy
 from kerne.core.audit import audit_record
 from kerne.development import access, cards, notify
 from kerne.development.models import ConversationCard, Lus, LusSeason, LusStatus
+from kerne.development.services.onboarding import onboarding_link_lus
 from kerne.development.services.talks import _check_booking
 from kerne.frameworks.mapping import suggest_mapping
 from kerne.frameworks.models import Framework, FrameworkDirection, Node, RoleLevelMapping
@@ -183,6 +184,7 @@ def lus_convene(
         location=location.strip(),
     )
     audit_record(actor=actor, action="development.lus_convened", obj=lus, organisation=season.organisation)
+    onboarding_link_lus(lus=lus)  # a completed onboarding waiting for its first LUS starts it
     lus_id = lus.pk
     notify.after_commit(lambda: notify.send([_load(lus_id)], notify.INVITATION))
     return lus

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kerne.development.tasks import tick
+from kerne.development.tasks import onboarding_tick, tick
 
 
 class Command(BaseCommand):
@@ -25,7 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = dt.date.fromisoformat(options["date"]) if options.get("date") else timezone.localdate()
         done = tick(today)
+        started = onboarding_tick(today)
+        done = {**done, "onboarding_reminders": started["reminders"], "onboardings_completed": started["completed"]}
         if done["reminders"]:
             self.stdout.write(_("Queued %(count)s reminder(s).") % {"count": done["reminders"]})
         if done["listed"]:
             self.stdout.write(_("%(count)s overdue talk(s) put on HR's list.") % {"count": done["listed"]})
+        if done["onboarding_reminders"]:
+            self.stdout.write(_("Queued %(count)s onboarding reminder(s).") % {"count": done["onboarding_reminders"]})
+        if done["onboardings_completed"]:
+            self.stdout.write(_("%(count)s onboarding(s) completed.") % {"count": done["onboardings_completed"]})
