@@ -1,5 +1,10 @@
 """The one permission policy. Every page, service and API that decides who may see what asks here.
 
+Each app that has rights of its own keeps them in one access module built on this one
+(kerne.evaluations.access: running rounds and rater changes; kerne.reports.access: who reads which
+report; kerne.results.access; kerne.development.access); pages, services, exports and the API ask
+that module, and nothing else re-implements a rule.
+
 The rules (DESIGN.md §8, issue 3):
 
 1. Tenant first. A user belongs to one organisation (``User.organisation``). Nothing of another

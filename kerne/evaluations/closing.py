@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -414,10 +414,9 @@ def round_publish(*, round_: Round, actor: Any, notify: bool = True) -> int:
     Returns the number of leaders whose reports were released. Only HR of the organisation, only
     for a closed round. `notify=False` (the demo data) mails nobody.
     """
-    from kerne.accounts import policy
+    from kerne.evaluations.access import require_hr
 
-    if not policy.is_org_admin(actor) or policy.organisation_of(actor) != round_.organisation:
-        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+    require_hr(actor, round_.organisation)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.CLOSED:
         raise ValidationError(_("Only a closed round's reports can be released."))

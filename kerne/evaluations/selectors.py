@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations import livecounts, phrasing, services
+from kerne.evaluations import access, livecounts, phrasing, services
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     POOLED,
@@ -144,7 +144,7 @@ def _count_in_round(queryset: QuerySet[Any]) -> Coalesce:
 def rounds_for(viewer: Any) -> list[RoundRow]:
     """HR's list of their organisation's rounds with leaders, invitations and answers (4 queries)."""
     organisation_id = _organisation_id(viewer)
-    if organisation_id is None or not policy.is_org_admin(viewer):
+    if organisation_id is None or not access.is_hr_of(viewer, organisation_id):
         return []
     rounds = list(
         Round.objects.filter(organisation_id=organisation_id)
@@ -247,7 +247,7 @@ def _closed_totals(round_ids: list[int]) -> dict[int, Total]:
 def round_for(viewer: Any, pk: int) -> Round:
     """A round of the viewer's organisation, for HR. Round.DoesNotExist for anything else (→ 404)."""
     organisation_id = _organisation_id(viewer)
-    if organisation_id is None or not policy.is_org_admin(viewer):
+    if organisation_id is None or not access.is_hr_of(viewer, organisation_id):
         raise Round.DoesNotExist
     return Round.objects.select_related("framework", "organisation").get(pk=pk, organisation_id=organisation_id)
 
@@ -449,11 +449,11 @@ def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
 @dataclass
 class SubjectAccess:
     subject: Subject
-    role: str  # "self", "hr" or "manager"
+    role: str  # access.SELF, access.HR or access.MANAGER
 
     @property
     def may_decide(self) -> bool:
-        return self.role in ("hr", "manager")
+        return self.role in (access.HR, access.MANAGER)
 
 
 def subject_for(viewer: Any, pk: int) -> SubjectAccess:
@@ -469,14 +469,10 @@ def subject_for(viewer: Any, pk: int) -> SubjectAccess:
     subject = Subject.objects.select_related("round", "round__framework", "round__organisation", "person").get(
         pk=pk, round__organisation_id=organisation_id
     )
-    person = policy.person_of(viewer)
-    if person is not None and person.pk == subject.person_id:
-        return SubjectAccess(subject, "self")
-    if policy.is_org_admin(viewer):
-        return SubjectAccess(subject, "hr")
-    if person is not None and subject.manager_id == person.pk and subject.round.approval_by == "manager":
-        return SubjectAccess(subject, "manager")
-    raise Subject.DoesNotExist
+    role = access.subject_role(viewer, subject)
+    if role is None:
+        raise Subject.DoesNotExist
+    return SubjectAccess(subject, role)
 
 
 @dataclass
@@ -579,18 +575,14 @@ def approvals_for(viewer: Any, round_: Round | None = None) -> list[RaterChange]
     organisation_id = _organisation_id(viewer)
     if organisation_id is None:
         return []
+    mine = access.decidable_changes(viewer)
+    if mine is None:
+        return []
     changes = RaterChange.objects.filter(
-        state=RaterChange.State.PENDING,
-        subject__round__organisation_id=organisation_id,
-        subject__round__status=RoundStatus.DRAFT,
+        mine, state=RaterChange.State.PENDING, subject__round__status=RoundStatus.DRAFT
     )
     if round_ is not None:
         changes = changes.filter(subject__round=round_)
-    if not policy.is_org_admin(viewer):
-        person = policy.person_of(viewer)
-        if person is None:
-            return []
-        changes = changes.filter(subject__manager=person, subject__round__approval_by="manager")
     return list(
         changes.select_related("subject", "subject__round", "group", "requested_by").order_by(
             "subject__round_id", "subject__name", "requested_at", "pk"
@@ -606,11 +598,7 @@ def approval_for(viewer: Any, pk: int) -> RaterChange:
     change = RaterChange.objects.select_related("subject", "subject__round", "subject__round__organisation").get(
         pk=pk, subject__round__organisation_id=organisation_id
     )
-    person = policy.person_of(viewer)
-    own_leader = (
-        person is not None and change.subject.manager_id == person.pk and change.subject.round.approval_by == "manager"
-    )
-    if not (policy.is_org_admin(viewer) or own_leader):
+    if not access.may_decide_for(viewer, change.subject):
         raise RaterChange.DoesNotExist
     return change
 

@@ -1,8 +1,8 @@
 """Writes while a round is prepared and opened: the round, its leaders, their raters.
 
 Answering is in kerne.evaluations.answering, closing in kerne.evaluations.closing, sending mail
-in kerne.evaluations.mail. Every function checks the actor's right through the permission
-policy as well (the views check first, so a refusal here is a second line of defence).
+in kerne.evaluations.mail. Every function checks the actor's right through kerne.evaluations.access
+as well (the views check first, so a refusal here is a second line of defence).
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kerne.accounts import policy
 from kerne.core.audit import audit_record
-from kerne.evaluations import keys, livecounts, tokens
+from kerne.evaluations import access, keys, livecounts, tokens
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     GroupKey,
@@ -53,8 +52,7 @@ DEFAULT_GROUPS: dict[str, tuple[int, int]] = {
 
 
 def _require_admin(actor: Any, organisation: Any) -> None:
-    if not policy.is_org_admin(actor) or policy.organisation_of(actor) != organisation:
-        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+    access.require_hr(actor, organisation)
 
 
 def _require_draft(round_: Round) -> None:
@@ -379,18 +377,6 @@ def raters_propose(*, round_: Round, actor: Any) -> RaterPlan:
     return plan
 
 
-def _can_request_for(actor: Any, subject: Subject) -> bool:
-    person = policy.person_of(actor)
-    return person is not None and person.pk == subject.person_id
-
-
-def _can_decide_for(actor: Any, subject: Subject) -> bool:
-    if policy.is_org_admin(actor) and policy.organisation_of(actor) == subject.round.organisation:
-        return True
-    person = policy.person_of(actor)
-    return subject.round.approval_by == "manager" and person is not None and person.pk == subject.manager_id
-
-
 def _check_limits(subject: Subject, group: RaterGroup, *, adding: bool) -> None:
     active = Invitation.objects.filter(subject=subject, group=group).count()
     pending_adds = RaterChange.objects.filter(
@@ -424,7 +410,7 @@ def rater_change_request(
     reason: str = "",
 ) -> RaterChange:
     """The leader asks to add a rater (a person or an outside partner by e-mail) or remove one."""
-    if not (_can_request_for(actor, subject) or _can_decide_for(actor, subject)):
+    if not (access.may_request_for(actor, subject) or access.may_decide_for(actor, subject)):
         raise PermissionDenied(_("You can only change the raters of your own evaluation."))
     _require_draft(subject.round)
     if kind == RaterChange.Kind.REMOVE:
@@ -492,7 +478,7 @@ def rater_change_request(
 @transaction.atomic
 def rater_change_decide(*, change: RaterChange, approve: bool, actor: Any) -> RaterChange:
     subject = change.subject
-    if not _can_decide_for(actor, subject):
+    if not access.may_decide_for(actor, subject):
         raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
     _require_draft(subject.round)
     if change.state != RaterChange.State.PENDING:
@@ -640,7 +626,7 @@ def rater_change_direct(
     The same checks and limits as a leader's request, recorded as a request approved by the
     actor in the same step, so the history of changes reads the same either way.
     """
-    if not _can_decide_for(actor, subject):
+    if not access.may_decide_for(actor, subject):
         raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
     change = rater_change_request(
         subject=subject,

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kerne.accounts import policy
 from kerne.core.audit import audit_record
 from kerne.core.downloads import download_name
 from kerne.core.pdf import render_pdf
-from kerne.evaluations.models import Round, RoundStatus, Subject
+from kerne.evaluations.access import require_hr
+from kerne.evaluations.models import Round, Subject
+from kerne.reports import access
 from kerne.reports.models import PdfBatch
 
 
@@ -35,12 +36,9 @@ def report_view_record(*, actor: Any, subject: Subject, kind: str, reason: str) 
 
 def pdf_batch_create(*, round_: Round, actor: Any) -> PdfBatch:
     """Queue rendering every personal report of the round (HR, when the round lets HR see them)."""
-    if not (
-        policy.is_org_admin(actor) and policy.organisation_of(actor) == round_.organisation and round_.report_to_hr
-    ):
-        raise PermissionDenied(_("Only HR may download all reports, and only when the round allows HR to see them."))
-    if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
-        raise PermissionDenied(_("The round has no results yet."))
+    refusal = access.all_personal_refusal(actor, round_)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     batch = PdfBatch.objects.create(
         round=round_, requested_by=actor, total=round_.subjects.filter(included=True).count()
     )
@@ -94,9 +92,8 @@ def disclosure_retry(*, round_: Round, actor: Any) -> None:
     from kerne.evaluations.disclosure.service import disclosure_queue
     from kerne.evaluations.models import Disclosure
 
-    if not (policy.is_org_admin(actor) and policy.organisation_of(actor) == round_.organisation):
-        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
-    if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+    require_hr(actor, round_.organisation)
+    if round_.status not in access.RESULTS_READY:
         raise ValidationError(_("The round has no results yet."))
     if Disclosure.objects.filter(round=round_, status=Disclosure.Status.RUNNING).exists():
         raise ValidationError(_("The reports are being prepared now."))
