@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations.models import Subject
+from kerne.evaluations.models import ApprovalBy, Subject
 from kerne.organisation.models import Organisation
 from kerne.organisation.selectors import scope_organisation_id
 
@@ -59,7 +59,7 @@ def subject_role(user: Any, subject: Subject) -> str | None:
         return SELF
     if policy.is_org_admin(user):
         return HR
-    if person is not None and subject.manager_id == person.pk and subject.round.approval_by == "manager":
+    if person is not None and subject.manager_id == person.pk and subject.round.approval_by == ApprovalBy.MANAGER:
         return MANAGER
     return None
 
@@ -89,4 +89,4 @@ def decidable_changes(user: Any) -> Q | None:
         return mine
     if person is None:
         return None
-    return mine & Q(subject__manager=person, subject__round__approval_by="manager")
+    return mine & Q(subject__manager=person, subject__round__approval_by=ApprovalBy.MANAGER)

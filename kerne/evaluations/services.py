@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.core.audit import audit_record
-from kerne.evaluations import access, keys, livecounts, tokens
+from kerne.evaluations import access, keys, livecounts, minimums, tokens
 from kerne.evaluations.models import (
     NAMED_GROUPS,
+    ApprovalBy,
     GroupKey,
     Invitation,
     InvitationStatus,
@@ -41,13 +42,13 @@ from kerne.organisation.models import OrgRoleLevel, Person, Position, Unit
 
 DEFAULT_SCALE = ["Helt uenig", "Uenig", "Hverken enig eller uenig", "Enig", "Helt enig"]
 DEFAULT_REMINDER_DAYS = [3, 0]
-# key: (minimum responses to be shown alone, most raters; 0 = no limit)
+# key: (minimum responses to be shown alone, most raters; 0 = no limit), from kerne.evaluations.minimums
 DEFAULT_GROUPS: dict[str, tuple[int, int]] = {
-    GroupKey.SELF: (1, 1),
-    GroupKey.MANAGER: (1, 1),
-    GroupKey.PEERS: (3, 10),
-    GroupKey.EMPLOYEES: (5, 0),
-    GroupKey.PARTNERS: (3, 10),
+    GroupKey.SELF: (minimums.NAMED_MINIMUM, minimums.NAMED_MAX_RATERS),
+    GroupKey.MANAGER: (minimums.NAMED_MINIMUM, minimums.NAMED_MAX_RATERS),
+    GroupKey.PEERS: (minimums.PEERS_MINIMUM, minimums.PEERS_MAX_RATERS),
+    GroupKey.EMPLOYEES: (minimums.EMPLOYEES_MINIMUM, minimums.EMPLOYEES_MAX_RATERS),
+    GroupKey.PARTNERS: (minimums.PARTNERS_MINIMUM, minimums.PARTNERS_MAX_RATERS),
 }
 
 
@@ -97,7 +98,7 @@ class RoundSettings:
     own_statements: list[tuple[str, str]] = field(default_factory=list)  # (text, area key or "")
     reminder_days: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDER_DAYS))
     allow_dont_know: bool = True
-    approval_by: str = "hr"
+    approval_by: str = ApprovalBy.HR
 
 
 def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, str]:
@@ -112,8 +113,10 @@ def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, s
     for key, minimum in settings.group_minimums.items():
         if key in NAMED_GROUPS:
             continue
-        if minimum < 3:
-            errors[f"min_{key}"] = _("At least 3 responses are needed before a group is shown.")
+        if minimum < minimums.LEGAL_MINIMUM:
+            errors[f"min_{key}"] = _("At least %(min)s responses are needed before a group is shown.") % {
+                "min": minimums.LEGAL_MINIMUM
+            }
     if GroupKey.SELF not in settings.enabled_groups:
         errors["enabled_groups"] = _("The self-evaluation cannot be left out.")
     bad_days = [d for d in settings.reminder_days if d < 0 or d > 60]
@@ -121,7 +124,7 @@ def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, s
         errors["reminder_days"] = _("Reminder days are days before closing, from 0 to 60.")
     if settings.retention_days > 3650:
         errors["retention_days"] = _("Raw answers can be kept for at most ten years.")
-    if settings.approval_by not in ("hr", "manager"):
+    if settings.approval_by not in ApprovalBy.values:
         errors["approval_by"] = _("Choose who approves changes to raters.")
     return errors
 
@@ -157,7 +160,9 @@ def round_create(*, organisation: Any, settings: RoundSettings, actor: Any) -> R
             round=round_,
             key=key,
             enabled=key in settings.enabled_groups,
-            min_responses=settings.group_minimums.get(key, minimum) if key not in NAMED_GROUPS else 1,
+            min_responses=settings.group_minimums.get(key, minimum)
+            if key not in NAMED_GROUPS
+            else minimums.NAMED_MINIMUM,
             max_raters=limit,
         )
         for key, (minimum, limit) in DEFAULT_GROUPS.items()

@@ -21,7 +21,7 @@ from kerne.core.downloads import content_disposition, download_name, download_re
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.core.tables import CSV_TYPE, XLSX_TYPE
 from kerne.evaluations.closing import round_publish
-from kerne.evaluations.models import ALL_OTHERS, Disclosure, ReportReader, Round, Subject
+from kerne.evaluations.models import ALL_OTHERS, Disclosure, HiddenReason, ReportReader, Round, Subject
 from kerne.reports import access, exports, focus, services
 from kerne.reports.models import PdfBatch
 from kerne.reports.organisation import VIEWS, org_report
@@ -146,7 +146,7 @@ def org_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     top = min((row.depth for row in report.units), default=0)
     context["unit_rows"] = [row for row in report.units if row.depth - top < levels]
     context["levels"] = levels
-    context["roles_protected"] = any(cells[view].reason == "protects" for _level, cells in report.roles)
+    context["roles_protected"] = any(cells[view].reason == HiddenReason.PROTECTS for _level, cells in report.roles)
     context["level_choices"] = range(1, MAX_LEVELS + 1)
     context["is_admin"] = policy.is_org_admin(request.user)
     if context["is_admin"]:
