@@ -44,6 +44,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from kerne.accounts.models import User
 from kerne.organisation import selectors
 from kerne.organisation.models import Organisation, Person, Unit
 
@@ -150,6 +151,15 @@ def can_view_results_of(user: Any, person: Person) -> bool:
     if not _member(user) or person.organisation_id != user.organisation_id:
         return False
     return result_insight_people(user).filter(pk=person.pk).exists()
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user acting in a request (pages behind a login decorator); PermissionDenied
+    for anyone else. Services take `actor: User`; this is how a view hands it over."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 # --- view decorators ---------------------------------------------------------------------------

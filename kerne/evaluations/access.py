@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations.models import ApprovalBy, Subject
+from kerne.evaluations.models import ApprovalBy, Round, Subject
 from kerne.organisation.models import Organisation
 from kerne.organisation.selectors import scope_organisation_id
 
@@ -46,6 +46,24 @@ def require_hr(user: Any, organisation: Organisation | int) -> None:
     """PermissionDenied unless the user is HR of the organisation (services' second line of defence)."""
     if not is_hr_of(user, organisation):
         raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+
+
+def require_hr_of_round(user: Any, round_: Round) -> None:
+    """A read of a round's set-up or progress is HR's: PermissionDenied for anyone else (no query;
+    the pages check first, this is the selectors' second line)."""
+    if not is_hr_of(user, round_.organisation_id):
+        raise PermissionDenied
+
+
+def require_same_organisation(user: Any, round_: Round) -> None:
+    if _organisation_id(user) != round_.organisation_id:
+        raise PermissionDenied
+
+
+def require_subject_role(user: Any, subject: Subject) -> None:
+    """The leader, HR and the approving own leader read a leader's raters and response rate."""
+    if subject_role(user, subject) is None:
+        raise PermissionDenied
 
 
 def subject_role(user: Any, subject: Subject) -> str | None:

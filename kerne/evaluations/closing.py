@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from nacl.exceptions import CryptoError
 from nacl.public import SealedBox
 
+from kerne.accounts.models import User
 from kerne.core.audit import audit_record
 from kerne.core.db import bulk_insert
 from kerne.evaluations import keys, livecounts, rules
@@ -236,7 +237,7 @@ def _clear_rate_limits() -> None:
 
 
 @transaction.atomic
-def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
+def round_close(*, round_: Round, actor: User | str) -> dict[str, int]:
     """Write the snapshot and remove the links. A closed round cannot be reopened."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.OPEN:
@@ -379,7 +380,7 @@ def rounds_due_for_closing(today: dt.date) -> list[Round]:
 
 
 @transaction.atomic
-def purge_raw_answers(*, round_: Round, actor: Any) -> int:
+def purge_raw_answers(*, round_: Round, actor: User | str) -> int:
     """Delete the raw responses of a closed round whose retention period has ended. Returns rows deleted."""
     if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round_.closed_at is None:
         raise ValueError("only closed rounds lose their raw answers")
@@ -408,7 +409,7 @@ def rounds_due_for_purge(now: dt.datetime) -> list[Round]:
 
 
 @transaction.atomic
-def round_publish(*, round_: Round, actor: Any, notify: bool = True) -> int:
+def round_publish(*, round_: Round, actor: User, notify: bool = True) -> int:
     """Release the personal reports to the leaders and their own leaders; tell each leader by e-mail.
 
     Returns the number of leaders whose reports were released. Only HR of the organisation, only

@@ -7,6 +7,10 @@ Who may see what:
 - The own leader sees the raters of the leaders they approve changes for (the round's
   ``approval_by`` is "manager"), and ``approvals_for`` lists the changes waiting for them.
 
+Every read that takes a viewer asks kerne.evaluations.access about them (the pages check first; a
+read of a round's set-up or progress for anyone but HR raises PermissionDenied). Selectors do not
+import services.
+
 Response rates show counts only, never content. While a round runs they come from the day's count
 (``livecounts``), not from the invitations, so they move once a day. A group's count is shown only
 from its minimum and then as a band as wide as the minimum ("10–14 of 22"); the named groups (self,
@@ -30,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations import access, livecounts, phrasing, services
+from kerne.evaluations import access, livecounts, phrasing
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     POOLED,
@@ -46,6 +50,7 @@ from kerne.evaluations.models import (
     Subject,
 )
 from kerne.evaluations.questionnaire import AreaBlock, applies_to, by_area, framework_questions
+from kerne.evaluations.rules import months_before
 from kerne.frameworks.models import Node
 from kerne.organisation.models import Person, Position
 from kerne.organisation.selectors import scope_organisation_id
@@ -265,6 +270,7 @@ class RoundSetup:
 
 def round_setup(viewer: Any, round_: Round) -> RoundSetup:
     """The round's settings with names (5 queries)."""
+    access.require_hr_of_round(viewer, round_)
     areas = dict(Node.objects.filter(framework_id=round_.framework_id, parent__isnull=True).values_list("key", "name"))
     own_area = _("Own statements")
     return RoundSetup(
@@ -288,6 +294,7 @@ class Progress:
 
 def round_progress(viewer: Any, round_: Round) -> Progress:
     """Counts for the step list (3 queries)."""
+    access.require_hr_of_round(viewer, round_)
     subjects = round_.subjects.aggregate(
         n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
     )
@@ -312,6 +319,7 @@ class SubjectTable:
 
 def subjects_table(viewer: Any, round_: Round, page: Any = 1) -> SubjectTable:
     """The round's leaders, a page at a time, with the framework level names (4 queries)."""
+    access.require_hr_of_round(viewer, round_)
     subjects = round_.subjects.select_related("org_role_level").order_by("unit_name", "name", "pk")
     counts = round_.subjects.aggregate(
         n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
@@ -381,6 +389,7 @@ class RaterTable:
 
 def raters_table(viewer: Any, round_: Round, page: Any = 1) -> RaterTable:
     """Every included leader's raters by group, a page of leaders at a time (6 queries)."""
+    access.require_hr_of_round(viewer, round_)
     subjects = round_.subjects.filter(included=True).order_by("unit_name", "name", "pk")
     paged = Paginator(subjects, PAGE_SIZE).get_page(page)
     groups = list(round_.groups.all())
@@ -405,6 +414,7 @@ def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
     enough and not on leave, fellow leaders under the same manager), read from the current org
     chart; a fellow leader beyond the group's limit may be listed too.
     """
+    access.require_hr_of_round(viewer, round_)
     subjects = list(round_.subjects.filter(included=True).values_list("person_id", "manager_id", "name"))
     if not subjects:
         return []
@@ -422,7 +432,7 @@ def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
         )
         .select_related("person", "role_level")
     )
-    employed_before = services.months_before(round_.opens_on, round_.min_months_employed)
+    employed_before = months_before(round_.opens_on, round_.min_months_employed)
     labels = dict(GroupKey.choices)
     found: list[MissingEmail] = []
     for position in positions:
@@ -484,6 +494,7 @@ class SubjectRaters:
 
 def subject_raters(viewer: Any, subject: Subject) -> SubjectRaters:
     """One leader's raters, waiting changes and the last decided ones (4 queries)."""
+    access.require_subject_role(viewer, subject)
     groups = list(subject.round.groups.all())
     block = _blocks([subject], groups)[0]
     decided = list(
@@ -639,6 +650,7 @@ def preview(viewer: Any, round_: Round, subject: Subject, group: RaterGroup) -> 
     Uses the same phrasing as kerne.evaluations.answering.questionnaire and creates nothing: no
     questions, no invitations, no tokens (3 queries).
     """
+    access.require_hr_of_round(viewer, round_)
     questions = [q for q in _questions(round_) if applies_to(q, subject.framework_role_level)]
     is_self = group.key == GroupKey.SELF
     comment_keys = set(round_.comment_areas)
@@ -666,6 +678,7 @@ def preview(viewer: Any, round_: Round, subject: Subject, group: RaterGroup) -> 
 
 def invitations_by_group(viewer: Any, round_: Round) -> list[tuple[RaterGroup, int]]:
     """How many invitations go out (or went out) in each group (2 queries)."""
+    access.require_hr_of_round(viewer, round_)
     counts = dict(Invitation.objects.filter(round=round_).values_list("group_id").annotate(n=Count("pk")).order_by())
     return [(g, counts.get(g.pk, 0)) for g in round_.groups.all() if g.enabled or counts.get(g.pk)]
 
@@ -704,6 +717,7 @@ def response_rates(viewer: Any, round_: Round, page: Any = 1) -> RateTable:
 
     While the round runs the counts are live; once closed they come from the snapshot (ResponseRate).
     """
+    access.require_hr_of_round(viewer, round_)
     groups = list(round_.groups.all())
     subjects = round_.subjects.filter(included=True).order_by("unit_name", "name", "pk")
     paged = Paginator(subjects, PAGE_SIZE).get_page(page)
@@ -755,6 +769,7 @@ def _snapshot_rates(round_: Round, groups: list[RaterGroup], paged: Page[Subject
 
 def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | None]]:
     """One leader's response rate by group, with the same suppression (2 queries)."""
+    access.require_subject_role(viewer, subject)
     round_ = subject.round
     columns = _columns(list(round_.groups.all()))
     if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
@@ -780,6 +795,7 @@ def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | No
 
 def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
     """Invitations that could not be delivered, with the error (1 query)."""
+    access.require_hr_of_round(viewer, round_)
     return list(
         Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED)
         .unanswered()
@@ -791,13 +807,16 @@ def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
 def reminders_failing(viewer: Any, round_: Round) -> bool:
     """Did the relay refuse a reminder that Kerne has not yet sent again (1 query)? Only whether:
     how many, or to whom, would tell HR who has not answered (docs/privacy.md)."""
+    access.require_hr_of_round(viewer, round_)
     return Invitation.objects.filter(round=round_, status=InvitationStatus.SENT).exclude(delivery_error="").exists()
 
 
 def invitation_for(viewer: Any, round_: Round, pk: int) -> Invitation:
+    access.require_hr_of_round(viewer, round_)
     return Invitation.objects.select_related("round", "round__organisation").get(pk=pk, round=round_)
 
 
 def counted_at(viewer: Any, round_: Round) -> dt.datetime | None:
     """When the live response rates were counted (1 query)."""
+    access.require_same_organisation(viewer, round_)
     return livecounts.counted_at(round_)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kerne.accounts.models import User
 from kerne.core.audit import audit_record
 from kerne.evaluations import access, keys, livecounts, minimums, tokens
 from kerne.evaluations.models import (
@@ -36,6 +37,7 @@ from kerne.evaluations.models import (
     Subject,
 )
 from kerne.evaluations.questionnaire import framework_questions
+from kerne.evaluations.rules import months_before
 from kerne.frameworks.mapping import suggest_mapping
 from kerne.frameworks.models import Framework, RoleLevelMapping
 from kerne.organisation.models import OrgRoleLevel, Person, Position, Unit
@@ -52,7 +54,7 @@ DEFAULT_GROUPS: dict[str, tuple[int, int]] = {
 }
 
 
-def _require_admin(actor: Any, organisation: Any) -> None:
+def _require_admin(actor: User, organisation: Any) -> None:
     access.require_hr(actor, organisation)
 
 
@@ -61,19 +63,6 @@ def _require_draft(round_: Round) -> None:
     status = Round.objects.select_for_update().filter(pk=round_.pk).values_list("status", flat=True).first()
     if status != RoundStatus.DRAFT:
         raise ValidationError(_("The round is open or closed; its set-up can no longer change."))
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 - months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    # The same day of the month, or the month's last day.
-    for candidate in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(day.day, 28))
 
 
 # --- the round -------------------------------------------------------------------------------
@@ -130,7 +119,7 @@ def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, s
 
 
 @transaction.atomic
-def round_create(*, organisation: Any, settings: RoundSettings, actor: Any) -> Round:
+def round_create(*, organisation: Any, settings: RoundSettings, actor: User) -> Round:
     _require_admin(actor, organisation)
     errors = validate_settings(settings, today=timezone.localdate())
     if errors:
@@ -220,7 +209,7 @@ def framework_levels_for(round_: Round) -> dict[int, str]:
 
 
 @transaction.atomic
-def subjects_select(*, round_: Round, actor: Any) -> SubjectPlan:
+def subjects_select(*, round_: Round, actor: User) -> SubjectPlan:
     """Put the leaders in the round's units and role levels into the round (again, from scratch).
 
     Leaders appointed less than `min_months_as_leader` before opening are added but left out,
@@ -270,7 +259,7 @@ def subjects_select(*, round_: Round, actor: Any) -> SubjectPlan:
 
 
 @transaction.atomic
-def subject_set_included(*, subject: Subject, included: bool, actor: Any) -> Subject:
+def subject_set_included(*, subject: Subject, included: bool, actor: User) -> Subject:
     _require_admin(actor, subject.round.organisation)
     _require_draft(subject.round)
     subject.included = included
@@ -314,7 +303,7 @@ def _org_snapshot(round_: Round) -> tuple[dict[int, Position], dict[int, list[Po
 
 
 @transaction.atomic
-def raters_propose(*, round_: Round, actor: Any) -> RaterPlan:
+def raters_propose(*, round_: Round, actor: User) -> RaterPlan:
     """Propose raters from the org chart for every included leader (replacing earlier proposals).
 
     Self; own leader; direct reports employed at least `min_months_employed` and not on leave;
@@ -406,7 +395,7 @@ def rater_change_request(
     *,
     subject: Subject,
     kind: str,
-    actor: Any,
+    actor: User,
     group_key: str = "",
     invitation: Invitation | None = None,
     person: Person | None = None,
@@ -481,7 +470,7 @@ def rater_change_request(
 
 
 @transaction.atomic
-def rater_change_decide(*, change: RaterChange, approve: bool, actor: Any) -> RaterChange:
+def rater_change_decide(*, change: RaterChange, approve: bool, actor: User) -> RaterChange:
     subject = change.subject
     if not access.may_decide_for(actor, subject):
         raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
@@ -534,7 +523,7 @@ def opening_problems(round_: Round) -> list[str]:
 
 
 @transaction.atomic
-def round_open(*, round_: Round, actor: Any, send_mail: bool = True) -> int:
+def round_open(*, round_: Round, actor: User, send_mail: bool = True) -> int:
     """Freeze the questions, give every rater a link, and queue the invitations. Returns their number.
 
     `send_mail=False` (the demo data) counts every invitation as delivered without mailing anyone.
@@ -618,7 +607,7 @@ def rater_change_direct(
     *,
     subject: Subject,
     kind: str,
-    actor: Any,
+    actor: User,
     group_key: str = "",
     invitation: Invitation | None = None,
     person: Person | None = None,
@@ -648,7 +637,7 @@ def rater_change_direct(
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor: User, email: str = "") -> Invitation:
     """Send an undeliverable invitation again, to a corrected address when one is given.
 
     Only while the round is open and only for invitations that failed and have not been
@@ -694,7 +683,7 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
 
 
 @transaction.atomic
-def invitations_resend_failed(*, round_: Round, actor: Any) -> int:
+def invitations_resend_failed(*, round_: Round, actor: User) -> int:
     """HR sends every undeliverable invitation of the round again at once. Returns how many."""
     _require_admin(actor, round_.organisation)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
@@ -725,7 +714,7 @@ def reminder_recipients(round_: Round, today: dt.date) -> list[str]:
 
 
 @transaction.atomic
-def reminders_send_now(*, round_: Round, actor: Any) -> int:
+def reminders_send_now(*, round_: Round, actor: User) -> int:
     """HR sends a reminder now to everyone who has not answered (at most once a day each).
 
     Returns how many raters it reaches, for the caller's own use: the number is neither shown nor
@@ -749,7 +738,7 @@ def reminders_send_now(*, round_: Round, actor: Any) -> int:
     return len(raters)
 
 
-def round_close_now(*, round_: Round, actor: Any) -> dict[str, int]:
+def round_close_now(*, round_: Round, actor: User) -> dict[str, int]:
     """HR closes an open round before its closing date (closing.round_close, with the right checked)."""
     from kerne.evaluations.closing import round_close
 

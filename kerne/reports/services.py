@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kerne.accounts.models import User
 from kerne.core.audit import audit_record
 from kerne.core.downloads import download_name
 from kerne.core.pdf import render_pdf
@@ -22,7 +22,7 @@ from kerne.reports import access
 from kerne.reports.models import PdfBatch
 
 
-def report_view_record(*, actor: Any, subject: Subject, kind: str, reason: str) -> None:
+def report_view_record(*, actor: User, subject: Subject, kind: str, reason: str) -> None:
     """Every view of a personal report goes in the audit log: who, whose, how, when."""
     audit_record(
         actor=actor,
@@ -34,7 +34,7 @@ def report_view_record(*, actor: Any, subject: Subject, kind: str, reason: str) 
     )
 
 
-def pdf_batch_create(*, round_: Round, actor: Any) -> PdfBatch:
+def pdf_batch_create(*, round_: Round, actor: User) -> PdfBatch:
     """Queue rendering every personal report of the round (HR, when the round lets HR see them)."""
     refusal = access.all_personal_refusal(actor, round_)
     if refusal is not None:
@@ -85,7 +85,7 @@ def pdf_batch_render(batch_id: int) -> PdfBatch:
     return batch
 
 
-def disclosure_retry(*, round_: Round, actor: Any) -> None:
+def disclosure_retry(*, round_: Round, actor: User) -> None:
     """HR asks again for a round's disclosure decision that failed."""
     from django.core.exceptions import ValidationError
 

@@ -78,7 +78,7 @@ def _subject_for(request: HttpRequest, subject_id: int) -> tuple[Subject, str]:
 def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
     report = load_personal_report(subject, request.user)
-    services.report_view_record(actor=request.user, subject=subject, kind="html", reason=reason)
+    services.report_view_record(actor=policy.actor_of(request), subject=subject, kind="html", reason=reason)
     focus_points = focus.for_viewer(report, request.user)
     return render(
         request, "reports/personal.html", {**personal_context(report), "reason": reason, "focus_points": focus_points}
@@ -89,7 +89,7 @@ def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
 def personal_report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
     report = load_personal_report(subject, request.user)
-    services.report_view_record(actor=request.user, subject=subject, kind="pdf", reason=reason)
+    services.report_view_record(actor=policy.actor_of(request), subject=subject, kind="pdf", reason=reason)
     context = {**personal_context(report), "focus_points": focus.for_viewer(report, request.user)}
     pdf = render_pdf("reports/personal_pdf.html", context, request=request)
     return pdf_response(pdf, download_name(subject.name, subject.round.name, extension="pdf"))
@@ -161,7 +161,7 @@ def disclosure_retry(request: HttpRequest, round_id: int) -> HttpResponse:
     """HR asks again for a decision that failed (the error is on the page)."""
     round_ = get_object_or_404(Round.objects.select_related("organisation"), pk=round_id)
     try:
-        services.disclosure_retry(round_=round_, actor=request.user)
+        services.disclosure_retry(round_=round_, actor=policy.actor_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:organisation", round_id=round_.pk)
@@ -211,7 +211,7 @@ def org_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
 def publish(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, _scope = _round_for(request, round_id)
     try:
-        count = round_publish(round_=round_, actor=request.user)
+        count = round_publish(round_=round_, actor=policy.actor_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:organisation", round_id=round_.pk)
@@ -230,7 +230,7 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def pdf_batch_start(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, _scope = _round_for(request, round_id)
-    services.pdf_batch_create(round_=round_, actor=request.user)
+    services.pdf_batch_create(round_=round_, actor=policy.actor_of(request))
     return redirect("reports:organisation", round_id=round_.pk)
 
 
@@ -248,7 +248,10 @@ def pdf_batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
     if batch.status != PdfBatch.Status.DONE:
         raise PermissionDenied
     audit_record(
-        actor=request.user, action="report.pdf_batch_downloaded", obj=batch.round, organisation=batch.round.organisation
+        actor=policy.actor_of(request),
+        action="report.pdf_batch_downloaded",
+        obj=batch.round,
+        organisation=batch.round.organisation,
     )
     response = FileResponse(batch.file.open("rb"), content_type="application/zip")
     response["Content-Disposition"] = content_disposition(
