@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from kerne.evaluations import minimums, services
 from kerne.evaluations.disclosure import org, personal
@@ -37,10 +38,11 @@ def test_no_group_below_the_legal_minimum(given, errors):
         closes_on=dt.date(2030, 1, 15),
         group_minimums={GroupKey.EMPLOYEES: given},
     )
-    found = services.validate_settings(settings, today=dt.date(2029, 12, 1))
+    with translation.override("da"):
+        found = services.validate_settings(settings, today=dt.date(2029, 12, 1))
     assert len([k for k in found if k.startswith("min_")]) == errors
     if errors:
-        assert found["min_employees"] == "At least 3 responses are needed before a group is shown."
+        assert found["min_employees"] == "Der skal mindst være 3 svar, før en gruppe vises."
 
 
 def test_hidden_reasons_are_the_disclosure_decisions():
