@@ -260,7 +260,7 @@ def round_close(*, round_: Round, actor: User | str) -> dict[str, int]:
     round_id = round_.pk
     transaction.on_commit(lambda: round_scrub(round_id))
     # The one disclosure decision of the round, in the background (kerne.evaluations.disclosure).
-    from kerne.evaluations.disclosure.service import disclosure_queue
+    from kerne.evaluations.tasks import disclosure_queue
 
     disclosure_queue(round_)
     transaction.on_commit(lambda: round_closed.send(sender=Round, round_id=round_id))
@@ -363,15 +363,6 @@ def orphaned_keys() -> list[str]:
     """Key files of rounds that are not open (a closing that removed the file's round, an aborted opening)."""
     open_codes = set(Round.objects.filter(status=RoundStatus.OPEN).values_list("link_code", flat=True))
     return [key_id for key_id in keys.stored_ids() if key_id not in open_codes]
-
-
-def reports_ready_notify(round_id: int, subject_ids: list[int]) -> None:
-    """Tell the leaders, and record on the decision how many mails really went out."""
-    from kerne.evaluations.mail import notify_reports_ready
-    from kerne.evaluations.models import Disclosure
-
-    sent, failed = notify_reports_ready(subject_ids)
-    Disclosure.objects.filter(round_id=round_id).update(mails_sent=sent, mails_failed=failed)
 
 
 def rounds_due_for_closing(today: dt.date) -> list[Round]:

@@ -573,7 +573,8 @@ def round_open(*, round_: Round, actor: User, send_mail: bool = True) -> int:
     if not send_mail:
         Invitation.objects.filter(round=round_).update(status=InvitationStatus.SENT, sent_at=round_.opened_at)
         return len(invitations)
-    from kerne.evaluations.mail import INVITATION, queue_round_mail
+    from kerne.evaluations.mail import INVITATION
+    from kerne.evaluations.tasks import queue_round_mail
 
     transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
     return len(invitations)
@@ -584,15 +585,6 @@ def _free_round_code() -> str:
         code = tokens.new_round_code()
         if not Round.objects.filter(link_code=code).exists():
             return code
-
-
-def invitation_link(invitation: Invitation, base_url: str) -> str:
-    """The rater's personal link, while the round is open (decrypted with the round's key)."""
-    from django.urls import reverse
-
-    from kerne.evaluations.answering import link_for
-
-    return base_url.rstrip("/") + reverse("answer:link", args=[link_for(invitation)])
 
 
 def subjects_without_raters(round_: Round) -> Iterable[Subject]:
@@ -675,7 +667,8 @@ def invitation_resend(*, invitation: Invitation, actor: User, email: str = "") -
         organisation=locked.round.organisation,
         data={"invitation": locked.pk, "address_changed": changed},
     )
-    from kerne.evaluations.mail import INVITATION, queue_round_mail
+    from kerne.evaluations.mail import INVITATION
+    from kerne.evaluations.tasks import queue_round_mail
 
     round_ = locked.round
     transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
@@ -700,7 +693,8 @@ def invitations_resend_failed(*, round_: Round, actor: User) -> int:
         data={"invitations": count},
     )
     if count:
-        from kerne.evaluations.mail import INVITATION, queue_round_mail
+        from kerne.evaluations.mail import INVITATION
+        from kerne.evaluations.tasks import queue_round_mail
 
         transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
     return count
@@ -732,7 +726,8 @@ def reminders_send_now(*, round_: Round, actor: User) -> int:
         data={},
     )
     if raters:
-        from kerne.evaluations.mail import REMINDER, queue_round_mail
+        from kerne.evaluations.mail import REMINDER
+        from kerne.evaluations.tasks import queue_round_mail
 
         transaction.on_commit(lambda: queue_round_mail(round_, REMINDER))
     return len(raters)

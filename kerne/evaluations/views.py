@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kerne.accounts import policy
-from kerne.evaluations import selectors, services
+from kerne.evaluations import rates, selectors, services
 from kerne.evaluations.forms import AddByEmailForm, AddColleagueForm, RemoveForm, ResendForm, RoundForm
 from kerne.evaluations.models import GroupKey, Invitation, RaterChange, Round, RoundStatus, Subject
 from kerne.organisation.models import Organisation
@@ -163,10 +163,10 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = selectors.round_progress(request.user, round_)
         context["problems"] = services.opening_problems(round_)
     else:
-        context["rates"] = selectors.response_rates(request.user, round_, request.GET.get("side"))
+        context["rates"] = rates.response_rates(request.user, round_, request.GET.get("side"))
     if round_.status == RoundStatus.OPEN:
         context["undeliverable"] = selectors.undeliverable(request.user, round_)
-        context["counted_at"] = selectors.counted_at(request.user, round_)
+        context["counted_at"] = rates.counted_at(request.user, round_)
         context["reminders_failing"] = selectors.reminders_failing(request.user, round_)
     return render(request, "evaluations/round.html", context)
 
@@ -396,7 +396,7 @@ def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations/round_close.html",
         {
             "round": round_,
-            "rates": selectors.response_rates(request.user, round_),
+            "rates": rates.response_rates(request.user, round_),
             "crumbs": _round_crumbs(round_, (None, _("Close the round"))),
         },
     )
@@ -460,9 +460,9 @@ def subject_view(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": _subject_crumbs(access),
     }
     if round_.status != RoundStatus.DRAFT:
-        context["rates"] = selectors.subject_rates(request.user, subject)
+        context["rates"] = rates.subject_rates(request.user, subject)
         if round_.status == RoundStatus.OPEN:
-            context["counted_at"] = selectors.counted_at(request.user, round_)
+            context["counted_at"] = rates.counted_at(request.user, round_)
         # The viewer's own questionnaires (the self-evaluation, or the own leader's view of this leader).
         context["questionnaires"] = [
             q for q in selectors.my_questionnaires(request.user) if q.invitation.subject_id == subject.pk

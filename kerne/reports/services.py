@@ -89,8 +89,8 @@ def disclosure_retry(*, round_: Round, actor: User) -> None:
     """HR asks again for a round's disclosure decision that failed."""
     from django.core.exceptions import ValidationError
 
-    from kerne.evaluations.disclosure.service import disclosure_queue
     from kerne.evaluations.models import Disclosure
+    from kerne.evaluations.tasks import disclosure_queue
 
     require_hr(actor, round_.organisation)
     if round_.status not in access.RESULTS_READY:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from kerne.accounts import policy
-from kerne.evaluations import access, selectors, services
+from kerne.evaluations import access, rates, selectors, services
 from kerne.evaluations.models import ApprovalBy, RaterChange
 from kerne.evaluations.tests.builders import build_org, prepared_round
 
@@ -74,7 +74,7 @@ def test_selectors_that_take_a_viewer_use_it():
     with pytest.raises(PermissionDenied):
         selectors.subject_raters(org.user_for("l2"), subject)
     with pytest.raises(PermissionDenied):
-        selectors.counted_at(build_org(slug="fremmed").hr, round_)
+        rates.counted_at(build_org(slug="fremmed").hr, round_)
 
 
 def test_the_acting_user_of_a_request():
