@@ -1,5 +1,10 @@
 """The one permission policy. Every page, service and API that decides who may see what asks here.
 
+Each app that has rights of its own keeps them in one access module built on this one
+(kerne.evaluations.access: running rounds and rater changes; kerne.reports.access: who reads which
+report; kerne.results.access; kerne.development.access); pages, services, exports and the API ask
+that module, and nothing else re-implements a rule.
+
 The rules (DESIGN.md §8, issue 3):
 
 1. Tenant first. A user belongs to one organisation (``User.organisation``). Nothing of another
@@ -39,6 +44,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from kerne.accounts.models import User
 from kerne.organisation import selectors
 from kerne.organisation.models import Organisation, Person, Unit
 
@@ -145,6 +151,15 @@ def can_view_results_of(user: Any, person: Person) -> bool:
     if not _member(user) or person.organisation_id != user.organisation_id:
         return False
     return result_insight_people(user).filter(pk=person.pk).exists()
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user acting in a request (pages behind a login decorator); PermissionDenied
+    for anyone else. Services take `actor: User`; this is how a view hands it over."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 # --- view decorators ---------------------------------------------------------------------------

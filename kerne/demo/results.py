@@ -31,7 +31,17 @@ from kerne.frameworks.models import Node
 from kerne.organisation import selectors as org
 from kerne.organisation.models import Organisation, Person, Unit
 from kerne.results import periods, services
-from kerne.results.models import Aggregation, Comment, Direction, Frequency, Indicator, Kind, Source, StatusReport
+from kerne.results.models import (
+    Aggregation,
+    Comment,
+    Direction,
+    Frequency,
+    ImportStatus,
+    Indicator,
+    Kind,
+    Source,
+    StatusReport,
+)
 
 ACTOR = "manage.py demo"
 STATBANK_AREA = "999"  # the demo kommune's made-up municipality code in the saved StatBank answer
@@ -512,9 +522,9 @@ class _World:
             actor=ACTOR,
             today=self.today,
         )
-        if record.status != "previewed":
+        if record.status != ImportStatus.PREVIEWED:
             raise RuntimeError(f"The demo's {filename} does not import: {record.summary.get('problems')}")
-        record.status = "running"
+        record.status = ImportStatus.RUNNING
         record.save(update_fields=["status"])
         services.measurement_import_run(import_id=record.pk, today=self.today)
 

@@ -14,9 +14,9 @@ from kerne.accounts.models import User
 from kerne.accounts.services import user_create
 from kerne.demo.results import demo_results
 from kerne.evaluations import closing, services
+from kerne.evaluations.answering import invitation_link
 from kerne.evaluations.disclosure.service import round_disclose
 from kerne.evaluations.models import GroupKey, Invitation, Round, RoundStatus
-from kerne.evaluations.services import invitation_link
 from kerne.evaluations.simulate import simulate_answers
 from kerne.frameworks.models import Framework
 from kerne.organisation import selectors

@@ -132,6 +132,13 @@ def link_for(invitation: Invitation) -> str:
     return tokens.open_token(round_keys.link_secret, bytes(invitation.sealed_token))
 
 
+def invitation_link(invitation: Invitation, base_url: str) -> str:
+    """The rater's personal link, while the round is open (decrypted with the round's key)."""
+    from django.urls import reverse
+
+    return base_url.rstrip("/") + reverse("answer:link", args=[link_for(invitation)])
+
+
 @dataclass
 class ShownQuestion:
     question: RoundQuestion

@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from nacl.exceptions import CryptoError
 from nacl.public import SealedBox
 
+from kerne.accounts.models import User
 from kerne.core.audit import audit_record
 from kerne.core.db import bulk_insert
 from kerne.evaluations import keys, livecounts, rules
@@ -236,7 +237,7 @@ def _clear_rate_limits() -> None:
 
 
 @transaction.atomic
-def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
+def round_close(*, round_: Round, actor: User | str) -> dict[str, int]:
     """Write the snapshot and remove the links. A closed round cannot be reopened."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.OPEN:
@@ -259,7 +260,7 @@ def round_close(*, round_: Round, actor: Any) -> dict[str, int]:
     round_id = round_.pk
     transaction.on_commit(lambda: round_scrub(round_id))
     # The one disclosure decision of the round, in the background (kerne.evaluations.disclosure).
-    from kerne.evaluations.disclosure.service import disclosure_queue
+    from kerne.evaluations.tasks import disclosure_queue
 
     disclosure_queue(round_)
     transaction.on_commit(lambda: round_closed.send(sender=Round, round_id=round_id))
@@ -364,22 +365,13 @@ def orphaned_keys() -> list[str]:
     return [key_id for key_id in keys.stored_ids() if key_id not in open_codes]
 
 
-def reports_ready_notify(round_id: int, subject_ids: list[int]) -> None:
-    """Tell the leaders, and record on the decision how many mails really went out."""
-    from kerne.evaluations.mail import notify_reports_ready
-    from kerne.evaluations.models import Disclosure
-
-    sent, failed = notify_reports_ready(subject_ids)
-    Disclosure.objects.filter(round_id=round_id).update(mails_sent=sent, mails_failed=failed)
-
-
 def rounds_due_for_closing(today: dt.date) -> list[Round]:
     """Open rounds whose closing day has passed (a round stays open through its closing date)."""
     return list(Round.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today))
 
 
 @transaction.atomic
-def purge_raw_answers(*, round_: Round, actor: Any) -> int:
+def purge_raw_answers(*, round_: Round, actor: User | str) -> int:
     """Delete the raw responses of a closed round whose retention period has ended. Returns rows deleted."""
     if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED) or round_.closed_at is None:
         raise ValueError("only closed rounds lose their raw answers")
@@ -408,16 +400,15 @@ def rounds_due_for_purge(now: dt.datetime) -> list[Round]:
 
 
 @transaction.atomic
-def round_publish(*, round_: Round, actor: Any, notify: bool = True) -> int:
+def round_publish(*, round_: Round, actor: User, notify: bool = True) -> int:
     """Release the personal reports to the leaders and their own leaders; tell each leader by e-mail.
 
     Returns the number of leaders whose reports were released. Only HR of the organisation, only
     for a closed round. `notify=False` (the demo data) mails nobody.
     """
-    from kerne.accounts import policy
+    from kerne.evaluations.access import require_hr
 
-    if not policy.is_org_admin(actor) or policy.organisation_of(actor) != round_.organisation:
-        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+    require_hr(actor, round_.organisation)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != RoundStatus.CLOSED:
         raise ValidationError(_("Only a closed round's reports can be released."))

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kerne.evaluations import services
-from kerne.evaluations.models import GroupKey
+from kerne.evaluations import minimums, services
+from kerne.evaluations.models import ApprovalBy, GroupKey
 from kerne.frameworks.models import Framework, Node, Statement
 from kerne.frameworks.selectors import visible_frameworks
 from kerne.organisation.models import Organisation, OrgRoleLevel, Unit
@@ -131,9 +131,15 @@ class RoundForm(AccessibleForm):
         initial=[str(key) for key in OPTIONAL_GROUPS],
         widget=forms.CheckboxSelectMultiple,
     )
-    min_employees = forms.IntegerField(label=gettext_lazy("Employees"), initial=5, min_value=0, max_value=50)
-    min_peers = forms.IntegerField(label=gettext_lazy("Fellow leaders"), initial=3, min_value=0, max_value=50)
-    min_partners = forms.IntegerField(label=gettext_lazy("Partners"), initial=3, min_value=0, max_value=50)
+    min_employees = forms.IntegerField(
+        label=gettext_lazy("Employees"), initial=minimums.EMPLOYEES_MINIMUM, min_value=0, max_value=50
+    )
+    min_peers = forms.IntegerField(
+        label=gettext_lazy("Fellow leaders"), initial=minimums.PEERS_MINIMUM, min_value=0, max_value=50
+    )
+    min_partners = forms.IntegerField(
+        label=gettext_lazy("Partners"), initial=minimums.PARTNERS_MINIMUM, min_value=0, max_value=50
+    )
     report_to_hr = forms.BooleanField(label=gettext_lazy("HR sees the personal reports"), required=False, initial=True)
     report_levels_above = forms.TypedChoiceField(
         label=gettext_lazy("Levels above the own leader who see the report"),
@@ -164,8 +170,8 @@ class RoundForm(AccessibleForm):
     )
     approval_by = forms.ChoiceField(
         label=gettext_lazy("Who approves a leader's changes to their raters"),
-        choices=[("hr", gettext_lazy("HR")), ("manager", gettext_lazy("The leader's own leader"))],
-        initial="hr",
+        choices=ApprovalBy.choices,
+        initial=ApprovalBy.HR,
         widget=forms.RadioSelect,
     )
 
@@ -275,9 +281,8 @@ class RoundForm(AccessibleForm):
             text = str(data.get(f"own_text_{index}") or "").strip()
             if text:
                 own.append((text, str(data.get(f"own_area_{index}") or "")))
-        defaults = {GroupKey.EMPLOYEES: 5, GroupKey.PEERS: 3, GroupKey.PARTNERS: 3}
-        minimums = {
-            str(key): data[f"min_{key}"] if data.get(f"min_{key}") is not None else defaults[key]
+        chosen = {
+            str(key): data[f"min_{key}"] if data.get(f"min_{key}") is not None else services.DEFAULT_GROUPS[key][0]
             for key in MINIMUM_GROUPS
         }
         return services.RoundSettings(
@@ -289,7 +294,7 @@ class RoundForm(AccessibleForm):
             role_levels=list(data.get("role_levels") or []),
             min_months_as_leader=data.get("min_months_as_leader") or 0,
             min_months_employed=data.get("min_months_employed") or 0,
-            group_minimums=minimums,
+            group_minimums=chosen,
             enabled_groups=[str(GroupKey.SELF), *data.get("enabled_groups", [])],
             report_to_hr=bool(data.get("report_to_hr")),
             report_levels_above=int(data.get("report_levels_above") or 0),
@@ -298,7 +303,7 @@ class RoundForm(AccessibleForm):
             own_statements=own,
             reminder_days=list(data.get("reminder_days") or []),
             allow_dont_know=bool(data.get("allow_dont_know")),
-            approval_by=str(data.get("approval_by") or "hr"),
+            approval_by=str(data.get("approval_by") or ApprovalBy.HR),
         )
 
 

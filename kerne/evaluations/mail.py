@@ -75,19 +75,6 @@ def tasks_waiting(round_: Round, kind: str) -> bool:
     )
 
 
-def queue_round_mail(round_: Round, kind: str) -> int:
-    """Queue this kind of mail to everyone it is due for now, in tasks of about 200 raters. Returns raters."""
-    from kerne.evaluations.tasks import send_round_mail_task
-
-    addresses = due_addresses(round_, kind, timezone.localdate())
-    if not addresses:
-        return 0
-    parts = max(1, -(-len(addresses) // RATERS_PER_TASK))
-    for part in range(parts):
-        send_round_mail_task.enqueue(round_.pk, kind, part, parts)
-    return len(addresses)
-
-
 @dataclass
 class Item:
     """One questionnaire in a rater's mail."""
@@ -153,7 +140,7 @@ def send_round_mail(round_id: int, kind: str, part: int = 0, parts: int = 1) -> 
     for invitation in invitations:
         invitation.round = round_
         by_address[invitation.email.lower()].append(invitation)
-    from kerne.evaluations.services import invitation_link
+    from kerne.evaluations.answering import invitation_link
 
     with translation.override(settings.LANGUAGE_CODE):
         minutes = _question_counts(round_)
@@ -244,3 +231,11 @@ def notify_reports_ready(subject_ids: Iterable[int]) -> tuple[int, int]:
             )
         delivery = mail.deliver(outgoing)
     return len(delivery.sent), len(delivery.failed) + len(delivery.pending)
+
+
+def reports_ready_notify(round_id: int, subject_ids: list[int]) -> None:
+    """Tell the leaders, and record on the decision how many mails really went out."""
+    from kerne.evaluations.models import Disclosure
+
+    sent, failed = notify_reports_ready(subject_ids)
+    Disclosure.objects.filter(round_id=round_id).update(mails_sent=sent, mails_failed=failed)

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kerne.core.fields import PlainJSONField
+from kerne.evaluations import minimums
 
 
 class RoundStatus(models.TextChoices):
@@ -27,6 +28,13 @@ class RoundStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
     PUBLISHED = "published", _("Reports released")
+
+
+class ApprovalBy(models.TextChoices):
+    """Who approves the changes a leader asks for to their raters."""
+
+    HR = "hr", _("HR")
+    MANAGER = "manager", _("The leader's own leader")
 
 
 class GroupKey(models.TextChoices):
@@ -37,6 +45,15 @@ class GroupKey(models.TextChoices):
     PEERS = "peers", _("Fellow leaders")
     EMPLOYEES = "employees", _("Employees")
     PARTNERS = "partners", _("Partners")
+
+
+class HiddenReason(models.TextChoices):
+    """Why a figure of a report is hidden, as the disclosure decision stores it (`hidden` of
+    PersonalFigures and OrgFigures; the pure kerne.evaluations.disclosure modules write the same values)."""
+
+    TOO_FEW = "too-few", _("Too few people answered this on the scale")
+    PROTECTS = "protects", _("Hidden so that another hidden figure cannot be worked out")
+    TOO_FEW_LEADERS = "too-few-leaders", _("Covers too few leaders")
 
 
 # Derived groups written by closing; never a rater's own group.
@@ -68,7 +85,9 @@ class Round(models.Model):
     units = models.ManyToManyField("organisation.Unit", related_name="+", blank=True)
     role_levels = models.ManyToManyField("organisation.OrgRoleLevel", related_name="+", blank=True)
     min_months_as_leader = models.PositiveSmallIntegerField(_("months in the position before evaluation"), default=6)
-    min_months_employed = models.PositiveSmallIntegerField(_("months employed before rating"), default=3)
+    min_months_employed = models.PositiveSmallIntegerField(
+        _("months employed before rating"), default=minimums.MIN_LEADERS
+    )
     scale_labels = models.JSONField(default=list)  # five labels, 1 … 5
     allow_dont_know = models.BooleanField(_("offer “Don’t know”"), default=True)
     # Days before the closing date on which reminders go to those who have not answered.
@@ -80,11 +99,13 @@ class Round(models.Model):
     )
     retention_days = models.PositiveIntegerField(_("days raw answers are kept after closing"), default=30)
     # Organisation figures cover at least this many leaders whose reports a reader may not open.
-    min_leaders = models.PositiveSmallIntegerField(_("fewest leaders in an organisation figure"), default=3)
+    min_leaders = models.PositiveSmallIntegerField(
+        _("fewest leaders in an organisation figure"), default=minimums.MIN_LEADERS
+    )
     # Top-level framework areas (node keys) that get a comment field.
     comment_areas = models.JSONField(default=list, blank=True)
-    # Rater changes a leader makes are approved by "hr" or by the leader's own "manager".
-    approval_by = models.CharField(max_length=10, default="hr")
+    # Rater changes a leader makes are approved by HR or by the leader's own leader.
+    approval_by = models.CharField(max_length=10, choices=ApprovalBy.choices, default=ApprovalBy.HR)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)

@@ -6,6 +6,7 @@ spreads and merges are computed from counts, so aggregates combine exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,3 +100,17 @@ def decide_groups(
     if reaches and not pins:
         return GroupDecision(tuple(shown), tuple(below), (), pooled_count)
     return GroupDecision(tuple(shown), (), tuple(below), 0)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier (the month's last day when it has no such day)."""
+    month = day.month - 1 - months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    # The same day of the month, or the month's last day.
+    for candidate in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))

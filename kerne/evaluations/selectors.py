@@ -7,19 +7,16 @@ Who may see what:
 - The own leader sees the raters of the leaders they approve changes for (the round's
   ``approval_by`` is "manager"), and ``approvals_for`` lists the changes waiting for them.
 
-Response rates show counts only, never content. While a round runs they come from the day's count
-(``livecounts``), not from the invitations, so they move once a day. A group's count is shown only
-from its minimum and then as a band as wide as the minimum ("10–14 of 22"); the named groups (self,
-own leader) are shown as they are. Totals add up what is shown and say "at least" whenever a count
-is hidden or banded, so no hidden count can be found by subtracting the shown ones
-(``safe_total``).
+Every read that takes a viewer asks kerne.evaluations.access about them (the pages check first; a
+read of a round's set-up or progress for anyone but HR raises PermissionDenied). Selectors do not
+import services.
+
+Response rates (counts only, never content) are read in kerne.evaluations.rates.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,22 +27,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations import livecounts, phrasing, services
+from kerne.evaluations import access, phrasing
 from kerne.evaluations.models import (
     NAMED_GROUPS,
-    POOLED,
     GroupKey,
     Invitation,
     InvitationStatus,
     RaterChange,
     RaterGroup,
-    ResponseRate,
     Round,
     RoundQuestion,
     RoundStatus,
     Subject,
 )
 from kerne.evaluations.questionnaire import AreaBlock, applies_to, by_area, framework_questions
+from kerne.evaluations.rates import Total, closed_totals, running_totals
+from kerne.evaluations.rules import months_before
 from kerne.frameworks.models import Node
 from kerne.organisation.models import Person, Position
 from kerne.organisation.selectors import scope_organisation_id
@@ -55,74 +52,6 @@ PAGE_SIZE = 50
 
 def _organisation_id(viewer: Any) -> int | None:
     return scope_organisation_id(viewer) if getattr(viewer, "is_active", True) else None
-
-
-# --- counts that may be shown ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One leader × rater group while the round runs (or as the snapshot kept it)."""
-
-    group_key: str
-    invited: int
-    answered: int | None  # None: below the group's minimum, not shown; else the band's lowest count
-    minimum: int
-    pooled: bool = False  # counted in the pooled group, which alone says how many answered
-    answered_top: int | None = None  # the band's highest count; None when the count is exact
-
-    @property
-    def hidden(self) -> bool:
-        return self.answered is None
-
-    @property
-    def banded(self) -> bool:
-        return self.answered_top is not None and self.answered_top != self.answered
-
-
-@dataclass(frozen=True)
-class Total:
-    invited: int
-    answered: int
-    exact: bool  # False: "at least `answered`" (a count is hidden or shown as a band)
-    waiting: int = 0  # invitations not sent yet
-    failed: int = 0  # invitations that could not be delivered
-
-    @property
-    def percent(self) -> int | None:
-        if not self.invited or not self.exact:
-            return None
-        return round(100 * self.answered / self.invited)
-
-
-def shown_cell(group_key: str, invited: int, answered: int, minimum: int) -> Cell:
-    """The cell as it may be shown while the round runs: named groups as they are, the others only
-    from their minimum and then as a band (livecounts.band)."""
-    if group_key in NAMED_GROUPS:
-        return Cell(group_key, invited, answered, 0)
-    shown = livecounts.band(answered, minimum, invited)
-    if shown is None:
-        return Cell(group_key, invited, None, minimum)
-    low, high = shown
-    return Cell(group_key, invited, low, minimum, answered_top=high if high != low else None)
-
-
-def safe_total(cells: Iterable[Cell]) -> tuple[int, int, bool]:
-    """(invited, at least answered, exact) over the cells as shown. Pure.
-
-    Only what the cells show is added up: a band counts with its lowest figure, a hidden cell not
-    at all, and the total is then "at least". Subtracting shown counts from it gives nothing away.
-    """
-    invited = answered = 0
-    exact = True
-    for cell in cells:
-        invited += cell.invited
-        if cell.hidden:
-            exact = False
-            continue
-        answered += cell.answered or 0
-        exact = exact and not cell.banded
-    return invited, answered, exact
 
 
 # --- HR: the rounds ------------------------------------------------------------------------------
@@ -144,7 +73,7 @@ def _count_in_round(queryset: QuerySet[Any]) -> Coalesce:
 def rounds_for(viewer: Any) -> list[RoundRow]:
     """HR's list of their organisation's rounds with leaders, invitations and answers (4 queries)."""
     organisation_id = _organisation_id(viewer)
-    if organisation_id is None or not policy.is_org_admin(viewer):
+    if organisation_id is None or not access.is_hr_of(viewer, organisation_id):
         return []
     rounds = list(
         Round.objects.filter(organisation_id=organisation_id)
@@ -158,9 +87,9 @@ def rounds_for(viewer: Any) -> list[RoundRow]:
     closed = [r.pk for r in rounds if r.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED)]
     totals: dict[int, Total] = {}
     if running:
-        totals.update(_running_totals(running))
+        totals.update(running_totals(running))
     if closed:
-        totals.update(_closed_totals(closed))
+        totals.update(closed_totals(closed))
     return [
         RoundRow(
             round=r,
@@ -172,82 +101,10 @@ def rounds_for(viewer: Any) -> list[RoundRow]:
     ]
 
 
-def _minimums(round_ids: list[int]) -> dict[tuple[int, str], int]:
-    return {
-        (round_id, key): minimum
-        for round_id, key, minimum in RaterGroup.objects.filter(round_id__in=round_ids).values_list(
-            "round_id", "key", "min_responses"
-        )
-    }
-
-
-def _live_counts(**where: Any) -> list[dict[str, Any]]:
-    """Invited (delivered), waiting and failed per round, leader and group (invitations filtered by
-    ``where``), with how many had answered at the day's count (livecounts): two queries. Never reads
-    who has answered now."""
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in Invitation.objects.filter(**where)
-        .values("round_id", "subject_id", "group__key")
-        .annotate(
-            invited=Count("pk", filter=Q(status=InvitationStatus.SENT)),
-            waiting=Count("pk", filter=Q(status=InvitationStatus.PROPOSED)),
-            failed=Count("pk", filter=Q(status=InvitationStatus.FAILED)),
-        )
-        .order_by()
-    ]
-    counted = livecounts.counts(**where)
-    for row in rows:
-        row["answered"] = counted.get((row["subject_id"], row["group__key"]), 0)
-    return rows
-
-
-def _total_from_live(rows: list[dict[str, Any]], minimums: dict[tuple[int, str], int]) -> Total:
-    invited, answered, exact = safe_total(
-        shown_cell(row["group__key"], row["invited"], row["answered"], minimums[(row["round_id"], row["group__key"])])
-        for row in rows
-    )
-    return Total(
-        invited=invited,
-        answered=answered,
-        exact=exact,
-        waiting=sum(r["waiting"] for r in rows),
-        failed=sum(r["failed"] for r in rows),
-    )
-
-
-def _running_totals(round_ids: list[int]) -> dict[int, Total]:
-    minimums = _minimums(round_ids)
-    by_round: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in _live_counts(round_id__in=round_ids):
-        by_round[row["round_id"]].append(row)
-    return {round_id: _total_from_live(rows, minimums) for round_id, rows in by_round.items()}
-
-
-def _total_from_snapshot(rates: list[ResponseRate]) -> Total:
-    """Invited and answered as the snapshot shows them: suppressed groups are counted only as invited."""
-    pooled_subjects = {r.subject_id for r in rates if r.group_key == POOLED}
-    invited = sum(r.invited for r in rates if r.group_key != POOLED)
-    answered = sum(r.responded or 0 for r in rates)
-    suppressed = any(
-        r.responded is None and r.group_key not in NAMED_GROUPS and r.subject_id not in pooled_subjects for r in rates
-    )
-    return Total(invited=invited, answered=answered, exact=not suppressed)
-
-
-def _closed_totals(round_ids: list[int]) -> dict[int, Total]:
-    by_round: dict[int, list[ResponseRate]] = defaultdict(list)
-    for rate in ResponseRate.objects.filter(round_id__in=round_ids).only(
-        "round_id", "subject_id", "group_key", "invited", "responded"
-    ):
-        by_round[rate.round_id].append(rate)
-    return {round_id: _total_from_snapshot(rates) for round_id, rates in by_round.items()}
-
-
 def round_for(viewer: Any, pk: int) -> Round:
     """A round of the viewer's organisation, for HR. Round.DoesNotExist for anything else (→ 404)."""
     organisation_id = _organisation_id(viewer)
-    if organisation_id is None or not policy.is_org_admin(viewer):
+    if organisation_id is None or not access.is_hr_of(viewer, organisation_id):
         raise Round.DoesNotExist
     return Round.objects.select_related("framework", "organisation").get(pk=pk, organisation_id=organisation_id)
 
@@ -265,6 +122,7 @@ class RoundSetup:
 
 def round_setup(viewer: Any, round_: Round) -> RoundSetup:
     """The round's settings with names (5 queries)."""
+    access.require_hr_of_round(viewer, round_)
     areas = dict(Node.objects.filter(framework_id=round_.framework_id, parent__isnull=True).values_list("key", "name"))
     own_area = _("Own statements")
     return RoundSetup(
@@ -288,6 +146,7 @@ class Progress:
 
 def round_progress(viewer: Any, round_: Round) -> Progress:
     """Counts for the step list (3 queries)."""
+    access.require_hr_of_round(viewer, round_)
     subjects = round_.subjects.aggregate(
         n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
     )
@@ -312,6 +171,7 @@ class SubjectTable:
 
 def subjects_table(viewer: Any, round_: Round, page: Any = 1) -> SubjectTable:
     """The round's leaders, a page at a time, with the framework level names (4 queries)."""
+    access.require_hr_of_round(viewer, round_)
     subjects = round_.subjects.select_related("org_role_level").order_by("unit_name", "name", "pk")
     counts = round_.subjects.aggregate(
         n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
@@ -381,6 +241,7 @@ class RaterTable:
 
 def raters_table(viewer: Any, round_: Round, page: Any = 1) -> RaterTable:
     """Every included leader's raters by group, a page of leaders at a time (6 queries)."""
+    access.require_hr_of_round(viewer, round_)
     subjects = round_.subjects.filter(included=True).order_by("unit_name", "name", "pk")
     paged = Paginator(subjects, PAGE_SIZE).get_page(page)
     groups = list(round_.groups.all())
@@ -405,6 +266,7 @@ def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
     enough and not on leave, fellow leaders under the same manager), read from the current org
     chart; a fellow leader beyond the group's limit may be listed too.
     """
+    access.require_hr_of_round(viewer, round_)
     subjects = list(round_.subjects.filter(included=True).values_list("person_id", "manager_id", "name"))
     if not subjects:
         return []
@@ -422,7 +284,7 @@ def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
         )
         .select_related("person", "role_level")
     )
-    employed_before = services.months_before(round_.opens_on, round_.min_months_employed)
+    employed_before = months_before(round_.opens_on, round_.min_months_employed)
     labels = dict(GroupKey.choices)
     found: list[MissingEmail] = []
     for position in positions:
@@ -449,11 +311,11 @@ def raters_without_email(viewer: Any, round_: Round) -> list[MissingEmail]:
 @dataclass
 class SubjectAccess:
     subject: Subject
-    role: str  # "self", "hr" or "manager"
+    role: str  # access.SELF, access.HR or access.MANAGER
 
     @property
     def may_decide(self) -> bool:
-        return self.role in ("hr", "manager")
+        return self.role in (access.HR, access.MANAGER)
 
 
 def subject_for(viewer: Any, pk: int) -> SubjectAccess:
@@ -469,14 +331,10 @@ def subject_for(viewer: Any, pk: int) -> SubjectAccess:
     subject = Subject.objects.select_related("round", "round__framework", "round__organisation", "person").get(
         pk=pk, round__organisation_id=organisation_id
     )
-    person = policy.person_of(viewer)
-    if person is not None and person.pk == subject.person_id:
-        return SubjectAccess(subject, "self")
-    if policy.is_org_admin(viewer):
-        return SubjectAccess(subject, "hr")
-    if person is not None and subject.manager_id == person.pk and subject.round.approval_by == "manager":
-        return SubjectAccess(subject, "manager")
-    raise Subject.DoesNotExist
+    role = access.subject_role(viewer, subject)
+    if role is None:
+        raise Subject.DoesNotExist
+    return SubjectAccess(subject, role)
 
 
 @dataclass
@@ -488,6 +346,7 @@ class SubjectRaters:
 
 def subject_raters(viewer: Any, subject: Subject) -> SubjectRaters:
     """One leader's raters, waiting changes and the last decided ones (4 queries)."""
+    access.require_subject_role(viewer, subject)
     groups = list(subject.round.groups.all())
     block = _blocks([subject], groups)[0]
     decided = list(
@@ -579,18 +438,14 @@ def approvals_for(viewer: Any, round_: Round | None = None) -> list[RaterChange]
     organisation_id = _organisation_id(viewer)
     if organisation_id is None:
         return []
+    mine = access.decidable_changes(viewer)
+    if mine is None:
+        return []
     changes = RaterChange.objects.filter(
-        state=RaterChange.State.PENDING,
-        subject__round__organisation_id=organisation_id,
-        subject__round__status=RoundStatus.DRAFT,
+        mine, state=RaterChange.State.PENDING, subject__round__status=RoundStatus.DRAFT
     )
     if round_ is not None:
         changes = changes.filter(subject__round=round_)
-    if not policy.is_org_admin(viewer):
-        person = policy.person_of(viewer)
-        if person is None:
-            return []
-        changes = changes.filter(subject__manager=person, subject__round__approval_by="manager")
     return list(
         changes.select_related("subject", "subject__round", "group", "requested_by").order_by(
             "subject__round_id", "subject__name", "requested_at", "pk"
@@ -606,11 +461,7 @@ def approval_for(viewer: Any, pk: int) -> RaterChange:
     change = RaterChange.objects.select_related("subject", "subject__round", "subject__round__organisation").get(
         pk=pk, subject__round__organisation_id=organisation_id
     )
-    person = policy.person_of(viewer)
-    own_leader = (
-        person is not None and change.subject.manager_id == person.pk and change.subject.round.approval_by == "manager"
-    )
-    if not (policy.is_org_admin(viewer) or own_leader):
+    if not access.may_decide_for(viewer, change.subject):
         raise RaterChange.DoesNotExist
     return change
 
@@ -651,6 +502,7 @@ def preview(viewer: Any, round_: Round, subject: Subject, group: RaterGroup) -> 
     Uses the same phrasing as kerne.evaluations.answering.questionnaire and creates nothing: no
     questions, no invitations, no tokens (3 queries).
     """
+    access.require_hr_of_round(viewer, round_)
     questions = [q for q in _questions(round_) if applies_to(q, subject.framework_role_level)]
     is_self = group.key == GroupKey.SELF
     comment_keys = set(round_.comment_areas)
@@ -678,113 +530,9 @@ def preview(viewer: Any, round_: Round, subject: Subject, group: RaterGroup) -> 
 
 def invitations_by_group(viewer: Any, round_: Round) -> list[tuple[RaterGroup, int]]:
     """How many invitations go out (or went out) in each group (2 queries)."""
+    access.require_hr_of_round(viewer, round_)
     counts = dict(Invitation.objects.filter(round=round_).values_list("group_id").annotate(n=Count("pk")).order_by())
     return [(g, counts.get(g.pk, 0)) for g in round_.groups.all() if g.enabled or counts.get(g.pk)]
-
-
-# --- the response rate -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    minimum: int  # 0 for the named groups
-
-
-@dataclass
-class RateRow:
-    subject: Subject
-    cells: list[Cell | None]  # in the order of the table's columns; None: nobody invited
-
-
-@dataclass
-class RateTable:
-    columns: list[Column]
-    page: Page[Subject]
-    rows: list[RateRow]
-    total: Total
-
-
-def _columns(groups: list[RaterGroup]) -> list[Column]:
-    return [Column(g.key, g.get_key_display(), 0 if g.named else g.min_responses) for g in groups if g.enabled]
-
-
-def response_rates(viewer: Any, round_: Round, page: Any = 1) -> RateTable:
-    """Invited and answered per leader and group (counts only, suppressed below the minimum), a page
-    of leaders at a time, with the round's total (4 queries: groups, the page's count and rows, the counts).
-
-    While the round runs the counts are live; once closed they come from the snapshot (ResponseRate).
-    """
-    groups = list(round_.groups.all())
-    subjects = round_.subjects.filter(included=True).order_by("unit_name", "name", "pk")
-    paged = Paginator(subjects, PAGE_SIZE).get_page(page)
-    if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
-        return _snapshot_rates(round_, groups, paged)
-    minimums = {g.key: g.min_responses for g in groups}
-    live = list(_live_counts(round=round_))
-    on_page = {s.pk for s in paged.object_list}
-    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for row in live:
-        if row["subject_id"] in on_page and (row["invited"] or row["answered"]):
-            key = row["group__key"]
-            cells[row["subject_id"]][key] = shown_cell(key, row["invited"], row["answered"], minimums[key])
-    columns = _columns(groups)
-    return RateTable(
-        columns=columns,
-        page=paged,
-        rows=[RateRow(subject=s, cells=[cells[s.pk].get(c.key) for c in columns]) for s in paged.object_list],
-        total=_total_from_live(live, {(round_.pk, k): m for k, m in minimums.items()}),
-    )
-
-
-def _snapshot_cell(rate: ResponseRate, minimum: int) -> Cell:
-    """A snapshot row as a cell. A named group is left out of the snapshot only when nobody answered."""
-    if rate.group_key in NAMED_GROUPS:
-        return Cell(rate.group_key, rate.invited, rate.responded or 0, 0)
-    return Cell(rate.group_key, rate.invited, rate.responded, minimum, pooled=rate.pooled)
-
-
-def _snapshot_rates(round_: Round, groups: list[RaterGroup], paged: Page[Subject]) -> RateTable:
-    columns = _columns(groups)
-    rates = list(ResponseRate.objects.filter(round=round_))
-    if any(r.group_key == POOLED for r in rates):
-        pooled_minimum = max((c.minimum for c in columns), default=0)
-        columns.append(Column(POOLED, _("Groups below their minimum, together"), pooled_minimum))
-    minimums = {c.key: c.minimum for c in columns}
-    on_page = {s.pk for s in paged.object_list}
-    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for rate in rates:
-        if rate.subject_id in on_page:
-            cells[rate.subject_id][rate.group_key] = _snapshot_cell(rate, minimums.get(rate.group_key, 0))
-    return RateTable(
-        columns=columns,
-        page=paged,
-        rows=[RateRow(subject=s, cells=[cells[s.pk].get(c.key) for c in columns]) for s in paged.object_list],
-        total=_total_from_snapshot(rates),
-    )
-
-
-def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | None]]:
-    """One leader's response rate by group, with the same suppression (2 queries)."""
-    round_ = subject.round
-    columns = _columns(list(round_.groups.all()))
-    if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
-        rates = {r.group_key: r for r in ResponseRate.objects.filter(subject=subject)}
-        if POOLED in rates:
-            pooled_minimum = max((c.minimum for c in columns), default=0)
-            columns.append(Column(POOLED, _("Groups below their minimum, together"), pooled_minimum))
-        return [(c, _snapshot_cell(rates[c.key], c.minimum) if c.key in rates else None) for c in columns]
-    counts = {row["group__key"]: row for row in _live_counts(subject=subject) if row["invited"] or row["answered"]}
-    return [
-        (
-            c,
-            shown_cell(c.key, counts[c.key]["invited"], counts[c.key]["answered"], c.minimum)
-            if c.key in counts
-            else None,
-        )
-        for c in columns
-    ]
 
 
 # --- the open round: undeliverable addresses and reminders -----------------------------------------
@@ -792,6 +540,7 @@ def subject_rates(viewer: Any, subject: Subject) -> list[tuple[Column, Cell | No
 
 def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
     """Invitations that could not be delivered, with the error (1 query)."""
+    access.require_hr_of_round(viewer, round_)
     return list(
         Invitation.objects.filter(round=round_, status=InvitationStatus.FAILED)
         .unanswered()
@@ -803,13 +552,10 @@ def undeliverable(viewer: Any, round_: Round) -> list[Invitation]:
 def reminders_failing(viewer: Any, round_: Round) -> bool:
     """Did the relay refuse a reminder that Kerne has not yet sent again (1 query)? Only whether:
     how many, or to whom, would tell HR who has not answered (docs/privacy.md)."""
+    access.require_hr_of_round(viewer, round_)
     return Invitation.objects.filter(round=round_, status=InvitationStatus.SENT).exclude(delivery_error="").exists()
 
 
 def invitation_for(viewer: Any, round_: Round, pk: int) -> Invitation:
+    access.require_hr_of_round(viewer, round_)
     return Invitation.objects.select_related("round", "round__organisation").get(pk=pk, round=round_)
-
-
-def counted_at(viewer: Any, round_: Round) -> dt.datetime | None:
-    """When the live response rates were counted (1 query)."""
-    return livecounts.counted_at(round_)

@@ -1,8 +1,8 @@
 """Writes while a round is prepared and opened: the round, its leaders, their raters.
 
 Answering is in kerne.evaluations.answering, closing in kerne.evaluations.closing, sending mail
-in kerne.evaluations.mail. Every function checks the actor's right through the permission
-policy as well (the views check first, so a refusal here is a second line of defence).
+in kerne.evaluations.mail. Every function checks the actor's right through kerne.evaluations.access
+as well (the views check first, so a refusal here is a second line of defence).
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kerne.accounts import policy
+from kerne.accounts.models import User
 from kerne.core.audit import audit_record
-from kerne.evaluations import keys, livecounts, tokens
+from kerne.evaluations import access, keys, livecounts, minimums, tokens
 from kerne.evaluations.models import (
     NAMED_GROUPS,
+    ApprovalBy,
     GroupKey,
     Invitation,
     InvitationStatus,
@@ -36,25 +37,25 @@ from kerne.evaluations.models import (
     Subject,
 )
 from kerne.evaluations.questionnaire import framework_questions
+from kerne.evaluations.rules import months_before
 from kerne.frameworks.mapping import suggest_mapping
 from kerne.frameworks.models import Framework, RoleLevelMapping
 from kerne.organisation.models import OrgRoleLevel, Person, Position, Unit
 
 DEFAULT_SCALE = ["Helt uenig", "Uenig", "Hverken enig eller uenig", "Enig", "Helt enig"]
 DEFAULT_REMINDER_DAYS = [3, 0]
-# key: (minimum responses to be shown alone, most raters; 0 = no limit)
+# key: (minimum responses to be shown alone, most raters; 0 = no limit), from kerne.evaluations.minimums
 DEFAULT_GROUPS: dict[str, tuple[int, int]] = {
-    GroupKey.SELF: (1, 1),
-    GroupKey.MANAGER: (1, 1),
-    GroupKey.PEERS: (3, 10),
-    GroupKey.EMPLOYEES: (5, 0),
-    GroupKey.PARTNERS: (3, 10),
+    GroupKey.SELF: (minimums.NAMED_MINIMUM, minimums.NAMED_MAX_RATERS),
+    GroupKey.MANAGER: (minimums.NAMED_MINIMUM, minimums.NAMED_MAX_RATERS),
+    GroupKey.PEERS: (minimums.PEERS_MINIMUM, minimums.PEERS_MAX_RATERS),
+    GroupKey.EMPLOYEES: (minimums.EMPLOYEES_MINIMUM, minimums.EMPLOYEES_MAX_RATERS),
+    GroupKey.PARTNERS: (minimums.PARTNERS_MINIMUM, minimums.PARTNERS_MAX_RATERS),
 }
 
 
-def _require_admin(actor: Any, organisation: Any) -> None:
-    if not policy.is_org_admin(actor) or policy.organisation_of(actor) != organisation:
-        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
+def _require_admin(actor: User, organisation: Any) -> None:
+    access.require_hr(actor, organisation)
 
 
 def _require_draft(round_: Round) -> None:
@@ -62,19 +63,6 @@ def _require_draft(round_: Round) -> None:
     status = Round.objects.select_for_update().filter(pk=round_.pk).values_list("status", flat=True).first()
     if status != RoundStatus.DRAFT:
         raise ValidationError(_("The round is open or closed; its set-up can no longer change."))
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 - months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    # The same day of the month, or the month's last day.
-    for candidate in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(day.day, 28))
 
 
 # --- the round -------------------------------------------------------------------------------
@@ -99,7 +87,7 @@ class RoundSettings:
     own_statements: list[tuple[str, str]] = field(default_factory=list)  # (text, area key or "")
     reminder_days: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDER_DAYS))
     allow_dont_know: bool = True
-    approval_by: str = "hr"
+    approval_by: str = ApprovalBy.HR
 
 
 def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, str]:
@@ -114,8 +102,10 @@ def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, s
     for key, minimum in settings.group_minimums.items():
         if key in NAMED_GROUPS:
             continue
-        if minimum < 3:
-            errors[f"min_{key}"] = _("At least 3 responses are needed before a group is shown.")
+        if minimum < minimums.LEGAL_MINIMUM:
+            errors[f"min_{key}"] = _("At least %(min)s responses are needed before a group is shown.") % {
+                "min": minimums.LEGAL_MINIMUM
+            }
     if GroupKey.SELF not in settings.enabled_groups:
         errors["enabled_groups"] = _("The self-evaluation cannot be left out.")
     bad_days = [d for d in settings.reminder_days if d < 0 or d > 60]
@@ -123,13 +113,13 @@ def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, s
         errors["reminder_days"] = _("Reminder days are days before closing, from 0 to 60.")
     if settings.retention_days > 3650:
         errors["retention_days"] = _("Raw answers can be kept for at most ten years.")
-    if settings.approval_by not in ("hr", "manager"):
+    if settings.approval_by not in ApprovalBy.values:
         errors["approval_by"] = _("Choose who approves changes to raters.")
     return errors
 
 
 @transaction.atomic
-def round_create(*, organisation: Any, settings: RoundSettings, actor: Any) -> Round:
+def round_create(*, organisation: Any, settings: RoundSettings, actor: User) -> Round:
     _require_admin(actor, organisation)
     errors = validate_settings(settings, today=timezone.localdate())
     if errors:
@@ -159,7 +149,9 @@ def round_create(*, organisation: Any, settings: RoundSettings, actor: Any) -> R
             round=round_,
             key=key,
             enabled=key in settings.enabled_groups,
-            min_responses=settings.group_minimums.get(key, minimum) if key not in NAMED_GROUPS else 1,
+            min_responses=settings.group_minimums.get(key, minimum)
+            if key not in NAMED_GROUPS
+            else minimums.NAMED_MINIMUM,
             max_raters=limit,
         )
         for key, (minimum, limit) in DEFAULT_GROUPS.items()
@@ -217,7 +209,7 @@ def framework_levels_for(round_: Round) -> dict[int, str]:
 
 
 @transaction.atomic
-def subjects_select(*, round_: Round, actor: Any) -> SubjectPlan:
+def subjects_select(*, round_: Round, actor: User) -> SubjectPlan:
     """Put the leaders in the round's units and role levels into the round (again, from scratch).
 
     Leaders appointed less than `min_months_as_leader` before opening are added but left out,
@@ -267,7 +259,7 @@ def subjects_select(*, round_: Round, actor: Any) -> SubjectPlan:
 
 
 @transaction.atomic
-def subject_set_included(*, subject: Subject, included: bool, actor: Any) -> Subject:
+def subject_set_included(*, subject: Subject, included: bool, actor: User) -> Subject:
     _require_admin(actor, subject.round.organisation)
     _require_draft(subject.round)
     subject.included = included
@@ -311,7 +303,7 @@ def _org_snapshot(round_: Round) -> tuple[dict[int, Position], dict[int, list[Po
 
 
 @transaction.atomic
-def raters_propose(*, round_: Round, actor: Any) -> RaterPlan:
+def raters_propose(*, round_: Round, actor: User) -> RaterPlan:
     """Propose raters from the org chart for every included leader (replacing earlier proposals).
 
     Self; own leader; direct reports employed at least `min_months_employed` and not on leave;
@@ -379,18 +371,6 @@ def raters_propose(*, round_: Round, actor: Any) -> RaterPlan:
     return plan
 
 
-def _can_request_for(actor: Any, subject: Subject) -> bool:
-    person = policy.person_of(actor)
-    return person is not None and person.pk == subject.person_id
-
-
-def _can_decide_for(actor: Any, subject: Subject) -> bool:
-    if policy.is_org_admin(actor) and policy.organisation_of(actor) == subject.round.organisation:
-        return True
-    person = policy.person_of(actor)
-    return subject.round.approval_by == "manager" and person is not None and person.pk == subject.manager_id
-
-
 def _check_limits(subject: Subject, group: RaterGroup, *, adding: bool) -> None:
     active = Invitation.objects.filter(subject=subject, group=group).count()
     pending_adds = RaterChange.objects.filter(
@@ -415,7 +395,7 @@ def rater_change_request(
     *,
     subject: Subject,
     kind: str,
-    actor: Any,
+    actor: User,
     group_key: str = "",
     invitation: Invitation | None = None,
     person: Person | None = None,
@@ -424,7 +404,7 @@ def rater_change_request(
     reason: str = "",
 ) -> RaterChange:
     """The leader asks to add a rater (a person or an outside partner by e-mail) or remove one."""
-    if not (_can_request_for(actor, subject) or _can_decide_for(actor, subject)):
+    if not (access.may_request_for(actor, subject) or access.may_decide_for(actor, subject)):
         raise PermissionDenied(_("You can only change the raters of your own evaluation."))
     _require_draft(subject.round)
     if kind == RaterChange.Kind.REMOVE:
@@ -490,9 +470,9 @@ def rater_change_request(
 
 
 @transaction.atomic
-def rater_change_decide(*, change: RaterChange, approve: bool, actor: Any) -> RaterChange:
+def rater_change_decide(*, change: RaterChange, approve: bool, actor: User) -> RaterChange:
     subject = change.subject
-    if not _can_decide_for(actor, subject):
+    if not access.may_decide_for(actor, subject):
         raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
     _require_draft(subject.round)
     if change.state != RaterChange.State.PENDING:
@@ -543,7 +523,7 @@ def opening_problems(round_: Round) -> list[str]:
 
 
 @transaction.atomic
-def round_open(*, round_: Round, actor: Any, send_mail: bool = True) -> int:
+def round_open(*, round_: Round, actor: User, send_mail: bool = True) -> int:
     """Freeze the questions, give every rater a link, and queue the invitations. Returns their number.
 
     `send_mail=False` (the demo data) counts every invitation as delivered without mailing anyone.
@@ -593,7 +573,8 @@ def round_open(*, round_: Round, actor: Any, send_mail: bool = True) -> int:
     if not send_mail:
         Invitation.objects.filter(round=round_).update(status=InvitationStatus.SENT, sent_at=round_.opened_at)
         return len(invitations)
-    from kerne.evaluations.mail import INVITATION, queue_round_mail
+    from kerne.evaluations.mail import INVITATION
+    from kerne.evaluations.tasks import queue_round_mail
 
     transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
     return len(invitations)
@@ -604,15 +585,6 @@ def _free_round_code() -> str:
         code = tokens.new_round_code()
         if not Round.objects.filter(link_code=code).exists():
             return code
-
-
-def invitation_link(invitation: Invitation, base_url: str) -> str:
-    """The rater's personal link, while the round is open (decrypted with the round's key)."""
-    from django.urls import reverse
-
-    from kerne.evaluations.answering import link_for
-
-    return base_url.rstrip("/") + reverse("answer:link", args=[link_for(invitation)])
 
 
 def subjects_without_raters(round_: Round) -> Iterable[Subject]:
@@ -627,7 +599,7 @@ def rater_change_direct(
     *,
     subject: Subject,
     kind: str,
-    actor: Any,
+    actor: User,
     group_key: str = "",
     invitation: Invitation | None = None,
     person: Person | None = None,
@@ -640,7 +612,7 @@ def rater_change_direct(
     The same checks and limits as a leader's request, recorded as a request approved by the
     actor in the same step, so the history of changes reads the same either way.
     """
-    if not _can_decide_for(actor, subject):
+    if not access.may_decide_for(actor, subject):
         raise PermissionDenied(_("Only HR or the leader's own leader can approve changes to raters."))
     change = rater_change_request(
         subject=subject,
@@ -657,7 +629,7 @@ def rater_change_direct(
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor: User, email: str = "") -> Invitation:
     """Send an undeliverable invitation again, to a corrected address when one is given.
 
     Only while the round is open and only for invitations that failed and have not been
@@ -695,7 +667,8 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
         organisation=locked.round.organisation,
         data={"invitation": locked.pk, "address_changed": changed},
     )
-    from kerne.evaluations.mail import INVITATION, queue_round_mail
+    from kerne.evaluations.mail import INVITATION
+    from kerne.evaluations.tasks import queue_round_mail
 
     round_ = locked.round
     transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
@@ -703,7 +676,7 @@ def invitation_resend(*, invitation: Invitation, actor: Any, email: str = "") ->
 
 
 @transaction.atomic
-def invitations_resend_failed(*, round_: Round, actor: Any) -> int:
+def invitations_resend_failed(*, round_: Round, actor: User) -> int:
     """HR sends every undeliverable invitation of the round again at once. Returns how many."""
     _require_admin(actor, round_.organisation)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
@@ -720,7 +693,8 @@ def invitations_resend_failed(*, round_: Round, actor: Any) -> int:
         data={"invitations": count},
     )
     if count:
-        from kerne.evaluations.mail import INVITATION, queue_round_mail
+        from kerne.evaluations.mail import INVITATION
+        from kerne.evaluations.tasks import queue_round_mail
 
         transaction.on_commit(lambda: queue_round_mail(round_, INVITATION))
     return count
@@ -734,7 +708,7 @@ def reminder_recipients(round_: Round, today: dt.date) -> list[str]:
 
 
 @transaction.atomic
-def reminders_send_now(*, round_: Round, actor: Any) -> int:
+def reminders_send_now(*, round_: Round, actor: User) -> int:
     """HR sends a reminder now to everyone who has not answered (at most once a day each).
 
     Returns how many raters it reaches, for the caller's own use: the number is neither shown nor
@@ -752,13 +726,14 @@ def reminders_send_now(*, round_: Round, actor: Any) -> int:
         data={},
     )
     if raters:
-        from kerne.evaluations.mail import REMINDER, queue_round_mail
+        from kerne.evaluations.mail import REMINDER
+        from kerne.evaluations.tasks import queue_round_mail
 
         transaction.on_commit(lambda: queue_round_mail(round_, REMINDER))
     return len(raters)
 
 
-def round_close_now(*, round_: Round, actor: Any) -> dict[str, int]:
+def round_close_now(*, round_: Round, actor: User) -> dict[str, int]:
     """HR closes an open round before its closing date (closing.round_close, with the right checked)."""
     from kerne.evaluations.closing import round_close
 

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kerne.accounts import policy
-from kerne.evaluations import selectors, services
+from kerne.evaluations import rates, selectors, services
 from kerne.evaluations.forms import AddByEmailForm, AddColleagueForm, RemoveForm, ResendForm, RoundForm
 from kerne.evaluations.models import GroupKey, Invitation, RaterChange, Round, RoundStatus, Subject
 from kerne.organisation.models import Organisation
@@ -122,7 +122,7 @@ def round_new_view(request: HttpRequest) -> HttpResponse:
         settings = form.round_settings()
         assert settings is not None  # a valid form has every field
         try:
-            round_ = services.round_create(organisation=organisation, settings=settings, actor=request.user)
+            round_ = services.round_create(organisation=organisation, settings=settings, actor=policy.actor_of(request))
         except ValidationError as error:
             for key, errors in error.message_dict.items():
                 for message in errors:
@@ -163,10 +163,10 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = selectors.round_progress(request.user, round_)
         context["problems"] = services.opening_problems(round_)
     else:
-        context["rates"] = selectors.response_rates(request.user, round_, request.GET.get("side"))
+        context["rates"] = rates.response_rates(request.user, round_, request.GET.get("side"))
     if round_.status == RoundStatus.OPEN:
         context["undeliverable"] = selectors.undeliverable(request.user, round_)
-        context["counted_at"] = selectors.counted_at(request.user, round_)
+        context["counted_at"] = rates.counted_at(request.user, round_)
         context["reminders_failing"] = selectors.reminders_failing(request.user, round_)
     return render(request, "evaluations/round.html", context)
 
@@ -204,7 +204,7 @@ def subjects_select_view(request: HttpRequest, pk: int) -> HttpResponse:
             ) % {"count": plan.without_mapping}
         return text
 
-    _run(request, lambda: services.subjects_select(round_=round_, actor=request.user), said)
+    _run(request, lambda: services.subjects_select(round_=round_, actor=policy.actor_of(request)), said)
     return redirect("evaluations:subjects", pk=round_.pk)
 
 
@@ -218,7 +218,7 @@ def subject_include_view(request: HttpRequest, pk: int, sid: int) -> HttpRespons
     included = request.POST.get("included") == "1"
     _run(
         request,
-        lambda: services.subject_set_included(subject=subject, included=included, actor=request.user),
+        lambda: services.subject_set_included(subject=subject, included=included, actor=policy.actor_of(request)),
         lambda s: (_("%(name)s is included.") if included else _("%(name)s is left out.")) % {"name": s.name},
     )
     page = request.POST.get("side", "")
@@ -258,7 +258,7 @@ def raters_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
             }
         return text
 
-    _run(request, lambda: services.raters_propose(round_=round_, actor=request.user), said)
+    _run(request, lambda: services.raters_propose(round_=round_, actor=policy.actor_of(request)), said)
     return redirect("evaluations:raters", pk=round_.pk)
 
 
@@ -302,7 +302,7 @@ def round_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         opened = _run(
             request,
-            lambda: services.round_open(round_=round_, actor=request.user),
+            lambda: services.round_open(round_=round_, actor=policy.actor_of(request)),
             lambda count: _("The round is open. %(count)s invitations are on their way.") % {"count": count},
         )
         return redirect("evaluations:round" if opened else "evaluations:open", pk=round_.pk)
@@ -327,7 +327,7 @@ def reminders_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     _run(
         request,
-        lambda: services.reminders_send_now(round_=round_, actor=request.user),
+        lambda: services.reminders_send_now(round_=round_, actor=policy.actor_of(request)),
         # The same words whatever the number: how many have not answered is not shown (docs/privacy.md).
         lambda count: _("Reminders go to everyone who has not answered and has not been reminded today."),
     )
@@ -346,7 +346,7 @@ def resend_view(request: HttpRequest, pk: int, iid: int) -> HttpResponse:
     email = str(form.cleaned_data.get("email") or "") if form.is_valid() else ""
     _run(
         request,
-        lambda: services.invitation_resend(invitation=invitation, email=email, actor=request.user),
+        lambda: services.invitation_resend(invitation=invitation, email=email, actor=policy.actor_of(request)),
         lambda sent: (
             _("The invitation to %(name)s is sent again to %(email)s.") % {"name": sent.name, "email": sent.email}
         ),
@@ -361,7 +361,7 @@ def resend_failed_view(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     _run(
         request,
-        lambda: services.invitations_resend_failed(round_=round_, actor=request.user),
+        lambda: services.invitations_resend_failed(round_=round_, actor=policy.actor_of(request)),
         lambda count: (
             ngettext(
                 "%(count)s invitation is queued to be sent again.",
@@ -384,7 +384,7 @@ def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluations:close", pk=round_.pk)
         closed = _run(
             request,
-            lambda: services.round_close_now(round_=round_, actor=request.user),
+            lambda: services.round_close_now(round_=round_, actor=policy.actor_of(request)),
             lambda _summary: _("The round is closed and the results are saved."),
         )
         return redirect("evaluations:round" if closed else "evaluations:close", pk=round_.pk)
@@ -396,7 +396,7 @@ def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations/round_close.html",
         {
             "round": round_,
-            "rates": selectors.response_rates(request.user, round_),
+            "rates": rates.response_rates(request.user, round_),
             "crumbs": _round_crumbs(round_, (None, _("Close the round"))),
         },
     )
@@ -460,9 +460,9 @@ def subject_view(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": _subject_crumbs(access),
     }
     if round_.status != RoundStatus.DRAFT:
-        context["rates"] = selectors.subject_rates(request.user, subject)
+        context["rates"] = rates.subject_rates(request.user, subject)
         if round_.status == RoundStatus.OPEN:
-            context["counted_at"] = selectors.counted_at(request.user, round_)
+            context["counted_at"] = rates.counted_at(request.user, round_)
         # The viewer's own questionnaires (the self-evaluation, or the own leader's view of this leader).
         context["questionnaires"] = [
             q for q in selectors.my_questionnaires(request.user) if q.invitation.subject_id == subject.pk
@@ -580,5 +580,9 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             }
             return labels[(approve, decided.kind)] % {"name": decided.name, "leader": decided.subject.name}
 
-        _run(request, lambda: services.rater_change_decide(change=change, approve=approve, actor=request.user), said)
+        _run(
+            request,
+            lambda: services.rater_change_decide(change=change, approve=approve, actor=policy.actor_of(request)),
+            said,
+        )
     return _back(request, reverse("evaluations:approvals"))

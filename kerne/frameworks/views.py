@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.frameworks import selectors
-from kerne.frameworks.models import PERSPECTIVE_HELP, Framework, Node, Perspective, RoleLevel
+from kerne.frameworks.models import PERSPECTIVE_HELP, Framework, Node, Perspective, Picture, RoleLevel
 from kerne.frameworks.pictures import Area, framework_picture
 from kerne.frameworks.spec import ALL_LEVELS
 
@@ -24,7 +24,7 @@ def picture_for(detail: selectors.FrameworkDetail, *, ident: str = "picture") ->
     framework = detail.framework
     areas = [Area(label=t.node.label, perspective=t.node.perspective) for t in detail.areas]
     title = _("%(name)s: %(areas)s") % {"name": framework.name, "areas": ", ".join(a.label for a in areas)}
-    centre = framework.name if framework.picture == "circle" else ""
+    centre = framework.name if framework.picture == Picture.CIRCLE else ""
     return framework_picture(framework.picture, areas, title=title, centre=centre, ident=ident)
 
 

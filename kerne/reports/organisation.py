@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kerne.evaluations.models import ALL_OTHERS, GroupKey, OrgFigures, Round, RoundQuestion, RoundStatus
+from kerne.evaluations.models import ALL_OTHERS, GroupKey, HiddenReason, OrgFigures, Round, RoundQuestion, RoundStatus
 from kerne.frameworks.models import Perspective
 from kerne.organisation.models import OrgRoleLevel, Unit
 from kerne.reports.figures import EMPTY, Figure, combined, figure, hidden
@@ -48,7 +48,9 @@ class Cell:
     def reason(self) -> str:
         """Why the whole row is hidden: too few leaders, or it would reveal another cell."""
         reasons = set(self.reasons.values())
-        return "too-few-leaders" if "too-few-leaders" in reasons else (next(iter(reasons)) if reasons else "")
+        if HiddenReason.TOO_FEW_LEADERS in reasons:
+            return HiddenReason.TOO_FEW_LEADERS
+        return next(iter(reasons)) if reasons else ""
 
     def node(self, key: str) -> Figure:
         vector = self.vectors.get(key)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kerne.core.text import possessive
 from kerne.evaluations.models import ALL_OTHERS, GroupKey
+from kerne.frameworks.models import Picture
 from kerne.reports import charts
 from kerne.reports.figures import EMPTY
 from kerne.reports.organisation import VIEWS, OrgReport, view_label
@@ -68,7 +69,7 @@ def personal_context(report: PersonalReport) -> dict[str, Any]:
         "perspective_chart": perspectives,
         "distributions": distributions,
         "gap_rule": gap_rule_text(),
-        "is_seesaw": framework.picture == "seesaw",
+        "is_seesaw": framework.picture == Picture.SEESAW,
     }
 
 

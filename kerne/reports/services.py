@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -13,15 +12,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kerne.accounts import policy
+from kerne.accounts.models import User
 from kerne.core.audit import audit_record
 from kerne.core.downloads import download_name
 from kerne.core.pdf import render_pdf
-from kerne.evaluations.models import Round, RoundStatus, Subject
+from kerne.evaluations.access import require_hr
+from kerne.evaluations.models import Round, Subject
+from kerne.reports import access
 from kerne.reports.models import PdfBatch
 
 
-def report_view_record(*, actor: Any, subject: Subject, kind: str, reason: str) -> None:
+def report_view_record(*, actor: User, subject: Subject, kind: str, reason: str) -> None:
     """Every view of a personal report goes in the audit log: who, whose, how, when."""
     audit_record(
         actor=actor,
@@ -33,14 +34,11 @@ def report_view_record(*, actor: Any, subject: Subject, kind: str, reason: str) 
     )
 
 
-def pdf_batch_create(*, round_: Round, actor: Any) -> PdfBatch:
+def pdf_batch_create(*, round_: Round, actor: User) -> PdfBatch:
     """Queue rendering every personal report of the round (HR, when the round lets HR see them)."""
-    if not (
-        policy.is_org_admin(actor) and policy.organisation_of(actor) == round_.organisation and round_.report_to_hr
-    ):
-        raise PermissionDenied(_("Only HR may download all reports, and only when the round allows HR to see them."))
-    if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
-        raise PermissionDenied(_("The round has no results yet."))
+    refusal = access.all_personal_refusal(actor, round_)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     batch = PdfBatch.objects.create(
         round=round_, requested_by=actor, total=round_.subjects.filter(included=True).count()
     )
@@ -87,16 +85,15 @@ def pdf_batch_render(batch_id: int) -> PdfBatch:
     return batch
 
 
-def disclosure_retry(*, round_: Round, actor: Any) -> None:
+def disclosure_retry(*, round_: Round, actor: User) -> None:
     """HR asks again for a round's disclosure decision that failed."""
     from django.core.exceptions import ValidationError
 
-    from kerne.evaluations.disclosure.service import disclosure_queue
     from kerne.evaluations.models import Disclosure
+    from kerne.evaluations.tasks import disclosure_queue
 
-    if not (policy.is_org_admin(actor) and policy.organisation_of(actor) == round_.organisation):
-        raise PermissionDenied(_("Only HR administrators of the organisation may do this."))
-    if round_.status not in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+    require_hr(actor, round_.organisation)
+    if round_.status not in access.RESULTS_READY:
         raise ValidationError(_("The round has no results yet."))
     if Disclosure.objects.filter(round=round_, status=Disclosure.Status.RUNNING).exists():
         raise ValidationError(_("The reports are being prepared now."))

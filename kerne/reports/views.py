@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kerne.accounts import policy
@@ -20,7 +21,7 @@ from kerne.core.downloads import content_disposition, download_name, download_re
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.core.tables import CSV_TYPE, XLSX_TYPE
 from kerne.evaluations.closing import round_publish
-from kerne.evaluations.models import ALL_OTHERS, Disclosure, Round, RoundStatus, Subject
+from kerne.evaluations.models import ALL_OTHERS, Disclosure, HiddenReason, ReportReader, Round, Subject
 from kerne.reports import access, exports, focus, services
 from kerne.reports.models import PdfBatch
 from kerne.reports.organisation import VIEWS, org_report
@@ -31,25 +32,27 @@ from kerne.reports.presenters import org_context, personal_context
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports this user may open: exactly what access allows (their own, their employees', the
-    line's as the round says, and for HR every round's)."""
-    organisation = policy.organisation_of(request.user)
-    person = policy.person_of(request.user)
+    line's as the round says, and for HR every report the round lets HR see), 50 a page."""
     subjects = (
-        access.readable_subjects(request.user).select_related("round", "unit").order_by("-round__closed_at", "name")
+        access.readable_subjects(request.user).select_related("round").order_by("-round__closed_at", "name", "pk")
     )
-    ready = [RoundStatus.CLOSED, RoundStatus.PUBLISHED]
-    rounds = [
-        r
-        for r in Round.objects.filter(organisation=organisation, status__in=ready)
-        .select_related("disclosure", "organisation")
-        .order_by("-closed_at")
-        if access.org_report_scope(request.user, r) is not None or policy.is_org_admin(request.user)
-    ]
+    page = Paginator(subjects, 50).get_page(request.GET.get("side"))
+    rows = [(subject, READER_REASONS.get(str(getattr(subject, "reason", "")), "")) for subject in page.object_list]
+    rounds = access.readable_rounds(request.user).select_related("organisation").order_by("-closed_at", "pk")
     return render(
         request,
         "reports/list.html",
-        {"subjects": subjects, "rounds": rounds, "person": person, "is_admin": policy.is_org_admin(request.user)},
+        {
+            "page": page,
+            "rows": rows,
+            "rounds": rounds,
+            "is_admin": policy.is_org_admin(request.user),
+        },
     )
+
+
+# The reader's relation to the leader, as the list says it.
+READER_REASONS = {access.HR: gettext_lazy("HR administrator"), **dict(ReportReader.Reason.choices)}
 
 
 def _subject_for(request: HttpRequest, subject_id: int) -> tuple[Subject, str]:
@@ -75,7 +78,7 @@ def _subject_for(request: HttpRequest, subject_id: int) -> tuple[Subject, str]:
 def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
     report = load_personal_report(subject, request.user)
-    services.report_view_record(actor=request.user, subject=subject, kind="html", reason=reason)
+    services.report_view_record(actor=policy.actor_of(request), subject=subject, kind="html", reason=reason)
     focus_points = focus.for_viewer(report, request.user)
     return render(
         request, "reports/personal.html", {**personal_context(report), "reason": reason, "focus_points": focus_points}
@@ -86,7 +89,7 @@ def personal_report(request: HttpRequest, subject_id: int) -> HttpResponse:
 def personal_report_pdf(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject, reason = _subject_for(request, subject_id)
     report = load_personal_report(subject, request.user)
-    services.report_view_record(actor=request.user, subject=subject, kind="pdf", reason=reason)
+    services.report_view_record(actor=policy.actor_of(request), subject=subject, kind="pdf", reason=reason)
     context = {**personal_context(report), "focus_points": focus.for_viewer(report, request.user)}
     pdf = render_pdf("reports/personal_pdf.html", context, request=request)
     return pdf_response(pdf, download_name(subject.name, subject.round.name, extension="pdf"))
@@ -120,9 +123,7 @@ MAX_LEVELS = 8
 def _preparing(request: HttpRequest, round_id: int) -> HttpResponse | None:
     """HR's page while the round's disclosure decision is being made (or has failed)."""
     round_ = get_object_or_404(Round.objects.select_related("framework", "organisation"), pk=round_id)
-    if not policy.is_org_admin(request.user) or policy.organisation_of(request.user) != round_.organisation:
-        return None
-    if round_.status not in access.RESULTS_READY or access.decided(round_):
+    if not access.preparing(request.user, round_):
         return None
     disclosure = Disclosure.objects.filter(round=round_).first()
     template = "reports/_preparing.html" if request.headers.get("HX-Request") else "reports/preparing.html"
@@ -145,7 +146,7 @@ def org_report_page(request: HttpRequest, round_id: int) -> HttpResponse:
     top = min((row.depth for row in report.units), default=0)
     context["unit_rows"] = [row for row in report.units if row.depth - top < levels]
     context["levels"] = levels
-    context["roles_protected"] = any(cells[view].reason == "protects" for _level, cells in report.roles)
+    context["roles_protected"] = any(cells[view].reason == HiddenReason.PROTECTS for _level, cells in report.roles)
     context["level_choices"] = range(1, MAX_LEVELS + 1)
     context["is_admin"] = policy.is_org_admin(request.user)
     if context["is_admin"]:
@@ -160,18 +161,28 @@ def disclosure_retry(request: HttpRequest, round_id: int) -> HttpResponse:
     """HR asks again for a decision that failed (the error is on the page)."""
     round_ = get_object_or_404(Round.objects.select_related("organisation"), pk=round_id)
     try:
-        services.disclosure_retry(round_=round_, actor=request.user)
+        services.disclosure_retry(round_=round_, actor=policy.actor_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:organisation", round_id=round_.pk)
 
 
+def _may_read_all(request: HttpRequest, round_: Round, refusal: str | None = None) -> None:
+    """Every personal report of the round at once (HR's list, the PDF batch): 404 outside the
+    organisation, 403 with the reason inside it."""
+    organisation = policy.organisation_of(request.user)
+    if organisation is None or organisation.pk != round_.organisation_id:
+        raise Http404
+    why = access.all_personal_refusal(request.user, round_)
+    if why is not None:
+        raise PermissionDenied(refusal or why)
+
+
 @login_required
 def subject_list(request: HttpRequest, round_id: int) -> HttpResponse:
     """HR: the leaders of a round whose personal reports HR may open, 50 a page, searchable."""
-    round_, _scope = _round_for(request, round_id)
-    if not (policy.is_org_admin(request.user) and round_.report_to_hr):
-        raise PermissionDenied(_("You may not see this round's personal reports."))
+    round_ = get_object_or_404(Round.objects.select_related("framework", "organisation"), pk=round_id)
+    _may_read_all(request, round_, _("You may not see this round's personal reports."))
     query = request.GET.get("q", "").strip()[:100]
     subjects = round_.subjects.filter(included=True).select_related("org_role_level").order_by("unit_name", "name")
     if query:
@@ -200,7 +211,7 @@ def org_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
 def publish(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, _scope = _round_for(request, round_id)
     try:
-        count = round_publish(round_=round_, actor=request.user)
+        count = round_publish(round_=round_, actor=policy.actor_of(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reports:organisation", round_id=round_.pk)
@@ -219,27 +230,28 @@ def publish(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def pdf_batch_start(request: HttpRequest, round_id: int) -> HttpResponse:
     round_, _scope = _round_for(request, round_id)
-    services.pdf_batch_create(round_=round_, actor=request.user)
+    services.pdf_batch_create(round_=round_, actor=policy.actor_of(request))
     return redirect("reports:organisation", round_id=round_.pk)
 
 
 @login_required
 def pdf_batch_status(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(PdfBatch.objects.select_related("round"), pk=batch_id)
-    _round_for(request, batch.round_id)
-    if not policy.is_org_admin(request.user):
-        raise PermissionDenied
+    _may_read_all(request, batch.round)
     return render(request, "reports/_batch.html", {"batch": batch})
 
 
 @login_required
 def pdf_batch_download(request: HttpRequest, batch_id: int) -> FileResponse:
     batch = get_object_or_404(PdfBatch.objects.select_related("round", "round__organisation"), pk=batch_id)
-    _round_for(request, batch.round_id)
-    if not policy.is_org_admin(request.user) or batch.status != PdfBatch.Status.DONE:
+    _may_read_all(request, batch.round)
+    if batch.status != PdfBatch.Status.DONE:
         raise PermissionDenied
     audit_record(
-        actor=request.user, action="report.pdf_batch_downloaded", obj=batch.round, organisation=batch.round.organisation
+        actor=policy.actor_of(request),
+        action="report.pdf_batch_downloaded",
+        obj=batch.round,
+        organisation=batch.round.organisation,
     )
     response = FileResponse(batch.file.open("rb"), content_type="application/zip")
     response["Content-Disposition"] = content_disposition(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kerne.core.pdf import render_pdf
 from kerne.results import periods, rules, selectors
-from kerne.results.models import Figure, StatusReport
+from kerne.results.models import Figure, StatusReport, ValueStatus
 
 DOCUMENT_VERSION = 1
 
@@ -143,7 +143,7 @@ def revisions_since(document: dict[str, Any]) -> dict[int, list[str]]:
 
 
 def _value_text(value: str | None, status: str, decimals: int) -> str:
-    if status == "suppressed":
+    if status == ValueStatus.SUPPRESSED:
         return _("suppressed")
     if value is None:
         return _("no value")

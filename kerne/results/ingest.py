@@ -18,11 +18,12 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from kerne.results import periods, rules
+from kerne.results.models import Aggregation, ValueStatus
 from kerne.results.tables import COLUMN_LABELS, Problem, RawRow
 
-FINAL = "final"
-PROVISIONAL = "provisional"
-SUPPRESSED = "suppressed"
+FINAL = ValueStatus.FINAL
+PROVISIONAL = ValueStatus.PROVISIONAL
+SUPPRESSED = ValueStatus.SUPPRESSED
 
 STATUS_WORDS = {
     "": FINAL,
@@ -199,7 +200,7 @@ def check_rows(
             denominator = _decimal(denominator_text, names["denominator"], row.line, problems)
             if denominator is not None and denominator <= 0:
                 problems.append(Problem(row.line, names["denominator"], _("The denominator must be above 0.")))
-        elif indicator is not None and indicator.aggregation == "mean" and status != SUPPRESSED:
+        elif indicator is not None and indicator.aggregation == Aggregation.MEAN and status != SUPPRESSED:
             problems.append(
                 Problem(
                     row.line,

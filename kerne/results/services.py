@@ -45,6 +45,7 @@ from kerne.results.models import (
     StatusReport,
     StatusState,
     Target,
+    ValueStatus,
 )
 
 CHUNK = 500
@@ -477,10 +478,10 @@ def _entry_summary(
 def _value_text(value: Decimal | None, status: str) -> str:
     from kerne.results.rules import format_number
 
-    if status == "suppressed":
+    if status == ValueStatus.SUPPRESSED:
         return _("suppressed")
     text = format_number(value, 6).rstrip("0").rstrip(",") if value is not None else "–"
-    return f"{text} ({_('provisional')})" if status == "provisional" else text
+    return f"{text} ({_('provisional')})" if status == ValueStatus.PROVISIONAL else text
 
 
 def _summary(parsed: Parsed, plan: Plan, organisation: Organisation) -> dict[str, Any]:

@@ -49,18 +49,6 @@ class DisclosureRefused(Exception):
     """The auditor found a figure the decision would give away: nothing is stored or shown."""
 
 
-def disclosure_queue(round_: Round) -> Disclosure:
-    """Make the round's decision in the background (called when the round has closed)."""
-    disclosure, _created = Disclosure.objects.update_or_create(
-        round=round_, defaults={"status": Disclosure.Status.PENDING, "error": ""}
-    )
-    from kerne.evaluations.tasks import disclose_round_task
-
-    round_id = round_.pk
-    transaction.on_commit(lambda: disclose_round_task.enqueue(round_id))
-    return disclosure
-
-
 # --- who reads what ---------------------------------------------------------------------------
 
 

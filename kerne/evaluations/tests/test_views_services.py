@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kerne.accounts.tests.factories import UserFactory
 from kerne.core.models import AuditEvent
-from kerne.evaluations import selectors, services
+from kerne.evaluations import rates, selectors, services
 from kerne.evaluations.models import (
     Invitation,
     InvitationStatus,
@@ -266,8 +266,8 @@ def test_raters_without_email_follow_the_proposal_rules():
 # --- the total that reveals nothing ---------------------------------------------------------------------------
 
 
-def _cell(key: str, invited: int, answered: int | None, minimum: int, top: int | None = None) -> selectors.Cell:
-    return selectors.Cell(key, invited, answered, minimum, answered_top=top)
+def _cell(key: str, invited: int, answered: int | None, minimum: int, top: int | None = None) -> rates.Cell:
+    return rates.Cell(key, invited, answered, minimum, answered_top=top)
 
 
 @pytest.mark.parametrize(
@@ -282,7 +282,7 @@ def _cell(key: str, invited: int, answered: int | None, minimum: int, top: int |
     ],
 )
 def test_safe_total_adds_up_only_what_is_shown(cells, expected):
-    assert selectors.safe_total(cells) == expected
+    assert rates.safe_total(cells) == expected
 
 
 @pytest.mark.parametrize(
@@ -302,7 +302,7 @@ def test_safe_total_adds_up_only_what_is_shown(cells, expected):
     ],
 )
 def test_a_live_count_is_shown_from_its_minimum_in_bands_as_wide_as_the_minimum(key, invited, answered, minimum, shown):
-    cell = selectors.shown_cell(key, invited, answered, minimum)
+    cell = rates.shown_cell(key, invited, answered, minimum)
     assert (cell.answered, cell.answered_top) == shown
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 
 from kerne.accounts import policy
+from kerne.reports import access
 
 register = template.Library()
 
@@ -29,9 +30,7 @@ def menu_for(user: Any) -> dict[str, bool]:
         else:
             person = policy.person_of(user)
             if person is not None:
-                from kerne.evaluations.models import Subject
-
-                evaluated = Subject.objects.filter(person=person, included=True).exists()
-                menu = {"evaluations": evaluated, "reports": evaluated}
+                evaluated, reads = access.evaluated_or_reading(person)
+                menu = {"evaluations": evaluated, "reports": evaluated or reads}
         user._kerne_menu = menu
     return menu

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kerne.evaluations.models import HiddenReason
 from kerne.reports.figures import Figure, delta
 from kerne.reports.organisation import Cell
 from kerne.reports.presenters import heat_class
@@ -37,11 +38,11 @@ def show_figure(figure: Figure | None) -> SafeString:
         people = ngettext("%(counter)s pers.", "%(counter)s pers.", figure.people) % {"counter": figure.people}
         return format_html('{} <span class="n">({})</span>', floatformat(figure.mean, 1), people)
     reason = figure.reason if figure is not None else ""
-    if reason == "too-few":
+    if reason == HiddenReason.TOO_FEW:
         return _hidden(_("Too few people answered this on the scale"), _("few answers"))
-    if reason == "protects":
+    if reason == HiddenReason.PROTECTS:
         return _hidden(_("Hidden so that another hidden figure cannot be worked out"), _("protected"))
-    if reason == "too-few-leaders":
+    if reason == HiddenReason.TOO_FEW_LEADERS:
         return _hidden(_("Covers too few leaders"), _("few leaders"))
     return format_html('<span class="muted" title="{}">–</span>', _("no answers"))
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kerne.evaluations import closing, keys, livecounts, mail
+from kerne.evaluations import closing, keys, livecounts, mail, tasks
 
 ACTOR = "manage.py evaluations_tick"
 
@@ -25,11 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
         for round_ in mail.rounds_with_invitations_waiting():
-            mail.queue_round_mail(round_, mail.INVITATION)
+            tasks.queue_round_mail(round_, mail.INVITATION)
         for round_ in livecounts.rounds_due_for_count(today):
             livecounts.daily_counts_take(round_)
         for round_ in mail.rounds_with_reminders_due(today):
-            raters = mail.queue_round_mail(round_, mail.REMINDER)
+            raters = tasks.queue_round_mail(round_, mail.REMINDER)
             if raters:
                 self.stdout.write(_("Queued reminders to %(count)s rater(s).") % {"count": raters})
         for round_ in closing.rounds_due_for_closing(today):
