@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='development.onboardingtemplate')),
             ],
             options={
-                'ordering': ['template', 'day_offset', 'position', 'id'],
+                'ordering': ['template', 'position', 'id'],
             },
         ),
         migrations.AddIndex(
