@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts import selectors as account_selectors
 from kerne.development.selectors import due_for as development_due
+from kerne.development.services.reflection import my_latest as my_reflection
 from kerne.evaluations import selectors as evaluation_selectors
 from kerne.frameworks.selectors import visible_frameworks
 from kerne.results.selectors import my_results
@@ -33,6 +34,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
         "questionnaires": evaluation_selectors.my_questionnaires(request.user),
         "my_results": my_results(request.user, today=timezone.localdate()),
         "development_due": development_due(request.user),
+        "my_reflection": my_reflection(request.user),
         "crumbs": [(reverse("home"), _("Front page")), (None, _("My page"))],
     }
     return render(request, "home/my_page.html", context)

@@ -7,7 +7,8 @@
 - records: what both parties write and confirm (summaries, in versions) and what one writes alone
   (private notes);
 - plans: the development plan, its versions, items and status talks;
-- dialogue: the dialogue meeting with the employees and the team's focus points.
+- dialogue: the dialogue meeting with the employees and the team's focus points;
+- reflection: anyone's private self-reflection on the statements for everyone (only its owner reads it).
 """
 
 from kerne.development.models.dialogue import DialogueFormat, FocusPoint, TeamDialogue
@@ -23,6 +24,7 @@ from kerne.development.models.plans import (
     TargetKind,
 )
 from kerne.development.models.records import PrivateNote, Summary
+from kerne.development.models.reflection import Reflection, ReflectionAnswer
 from kerne.development.models.settings import HrAccess, OrganisationSettings, RoundTalkSettings
 from kerne.development.models.talks import ReportTalk, TalkStatus
 
@@ -42,6 +44,8 @@ __all__ = [
     "PlanStatus",
     "PlanVersion",
     "PrivateNote",
+    "Reflection",
+    "ReflectionAnswer",
     "ReportTalk",
     "RoundTalkSettings",
     "StatusTalk",
