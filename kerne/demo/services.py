@@ -13,6 +13,7 @@ from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.accounts.services import user_create
 from kerne.demo.results import demo_results
+from kerne.demo.translation import demo_translation
 from kerne.evaluations import closing, services
 from kerne.evaluations.disclosure.service import round_disclose
 from kerne.evaluations.models import GroupKey, Invitation, Round, RoundStatus
@@ -73,6 +74,7 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     from kerne.demo.development import demo_development
 
     demo_development(organisation, admin)
+    demo_translation(organisation)
     return organisation
 
 

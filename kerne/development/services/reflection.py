@@ -12,6 +12,7 @@ anyone else, so there is no access by others to record (docs/decisions.md).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +75,16 @@ def parse_answers(framework: EveryoneFramework, data: Any) -> tuple[dict[str, in
 
 
 @transaction.atomic
-def reflection_save(*, actor: Any, framework: EveryoneFramework, answers: dict[str, int], note: str) -> Reflection:
-    """A new dated entry with the login's answers (skipped statements are left out)."""
+def reflection_save(
+    *,
+    actor: Any,
+    framework: EveryoneFramework,
+    answers: dict[str, int],
+    note: str,
+    taken_at: dt.datetime | None = None,
+) -> Reflection:
+    """A new dated entry with the login's answers (skipped statements are left out). `taken_at` is
+    now, except for the demo, which dates its entries back."""
     _owner_or_nothing(actor)
     errors: dict[str, str] = {}
     note = (note or "").replace("\r\n", "\n").strip()
@@ -97,7 +106,7 @@ def reflection_save(*, actor: Any, framework: EveryoneFramework, answers: dict[s
         owner=actor,
         framework=framework.framework,
         framework_name=framework.framework.name,
-        taken_at=timezone.now(),
+        taken_at=taken_at or timezone.now(),
         note=note,
     )
     ReflectionAnswer.objects.bulk_create(
