@@ -18,9 +18,9 @@ from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.development.services import reflection as reflections
 from kerne.frameworks import translation_services
-from kerne.frameworks.translation_selectors import unit_level_keys
 from kerne.frameworks.models import Framework, Statement, TranslationKind, TranslationProposal, UnitTranslation
 from kerne.frameworks.models import UnitTranslationVersion as Version
+from kerne.frameworks.translation_selectors import unit_level_keys
 from kerne.organisation import selectors as org_selectors
 from kerne.organisation.models import Organisation, Person, Unit
 
@@ -70,7 +70,9 @@ def _unit_leader(unit: Unit) -> tuple[User | None, Person | None]:
 def _accept(unit: Unit, framework: Framework, kind: str, key: str, text: str, when: dt.datetime) -> None:
     user, person = _unit_leader(unit)
     if user is not None:
-        translation_services.translation_accept(actor=user, unit=unit, framework=framework, kind=kind, key=key, text=text)
+        translation_services.translation_accept(
+            actor=user, unit=unit, framework=framework, kind=kind, key=key, text=text
+        )
         return
     name = person.name if person is not None else unit.name
     row = UnitTranslation.objects.create(
@@ -111,9 +113,11 @@ def demo_translation(organisation: Organisation) -> None:
     leader = _login_of(organisation, "leder-af-medarbejdere")
     employee = _login_of(organisation, leader=False)
     chef = _login_of(organisation, "chef")
-    if framework is not None and leader is not None and not UnitTranslation.objects.filter(
-        organisation=organisation
-    ).exists():
+    if (
+        framework is not None
+        and leader is not None
+        and not UnitTranslation.objects.filter(organisation=organisation).exists()
+    ):
         leader_unit = policy.own_unit(leader)
         assert leader_unit is not None
         _translate(leader_unit, framework, TEXTS, area=True, days_ago=20)
@@ -126,7 +130,9 @@ def demo_translation(organisation: Organisation) -> None:
             .first()
         )
         target = (
-            UnitTranslation.objects.filter(unit=leader_unit, kind=TranslationKind.STATEMENT).order_by("target_key").first()
+            UnitTranslation.objects.filter(unit=leader_unit, kind=TranslationKind.STATEMENT)
+            .order_by("target_key")
+            .first()
         )
         if member is not None and target is not None:
             TranslationProposal.objects.create(

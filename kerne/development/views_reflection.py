@@ -57,9 +57,7 @@ def new(request: HttpRequest) -> HttpResponse:
         "typed": {},
         "errors": {},
         "note": "",
-        "crumbs": _crumbs(
-            (reverse("development:reflection"), _("My own reflection")), (None, _("New reflection"))
-        ),
+        "crumbs": _crumbs((reverse("development:reflection"), _("My own reflection")), (None, _("New reflection"))),
     }
     if request.method == "POST":
         answers, errors = reflections.parse_answers(chosen, request.POST)

@@ -245,18 +245,14 @@ class UnitTranslation(models.Model):
     target_key = models.CharField(max_length=200)
     text = models.TextField()
     version = models.PositiveIntegerField(default=1)
-    accepted_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     accepted_by_name = models.CharField(max_length=200)
     accepted_at = models.DateTimeField()
 
     class Meta:
         ordering = ["unit", "framework", "kind", "target_key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "framework", "kind", "target_key"], name="unittranslation_unique"
-            ),
+            models.UniqueConstraint(fields=["unit", "framework", "kind", "target_key"], name="unittranslation_unique"),
         ]
         verbose_name = _("unit translation")
         verbose_name_plural = _("unit translations")
@@ -302,9 +298,7 @@ class TranslationProposal(models.Model):
     kind = models.CharField(max_length=10, choices=TranslationKind.choices)
     target_key = models.CharField(max_length=200)
     text = models.TextField()
-    proposed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    proposed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     proposed_by_name = models.CharField(max_length=200)
     proposed_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)

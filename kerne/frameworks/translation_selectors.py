@@ -57,7 +57,9 @@ def browser_texts(viewer: Any, framework: Framework) -> BrowserTexts | None:
     """The viewer's own unit's translation of the framework and the units above with one (four
     queries: person, position, texts, units above; none for an anonymous visitor)."""
     organisation_id = getattr(viewer, "organisation_id", None) if getattr(viewer, "is_authenticated", False) else None
-    if organisation_id is None or (framework.organisation_id is not None and framework.organisation_id != organisation_id):
+    if organisation_id is None or (
+        framework.organisation_id is not None and framework.organisation_id != organisation_id
+    ):
         return None
     unit = policy.own_unit(viewer)
     if unit is None:
@@ -70,7 +72,9 @@ def browser_texts(viewer: Any, framework: Framework) -> BrowserTexts | None:
         .annotate(translated=Count("translations"))
     )
     depth = {pk: i for i, pk in enumerate(reversed(above_ids))}
-    above = sorted(((u, u.translated) for u in counted), key=lambda pair: depth[pair[0].pk])
+    above: list[tuple[Unit, int]] = sorted(
+        ((u, int(u.translated)) for u in counted), key=lambda pair: depth[pair[0].pk]
+    )
     return BrowserTexts(own=_texts(unit, rows), above=above)
 
 
@@ -96,7 +100,9 @@ class UnitPage:
 def unit_level_keys(unit: Unit, framework: Framework, role_levels: list[Any]) -> list[str]:
     """The framework's role level keys of the people whose current position is in the unit: HR's
     mapping where set, else the level with the same name (two queries)."""
-    org_levels = {p.role_level for p in org_selectors.current_positions(unit).filter(unit=unit).select_related("role_level")}
+    org_levels = {
+        p.role_level for p in org_selectors.current_positions(unit).filter(unit=unit).select_related("role_level")
+    }
     chosen = {
         m.org_role_level_id: (m.role_level.key if m.role_level else "")
         for m in RoleLevelMapping.objects.filter(
@@ -119,7 +125,9 @@ def unit_page(viewer: Any, slug: str, unit_id: int) -> UnitPage:
     if detail.role_levels:
         for top in detail.tree:
             for tree_node in top.walk():
-                tree_node.statements = [s for s in tree_node.statements if s.role_level_id is None or s.role_level_id in ids]
+                tree_node.statements = [
+                    s for s in tree_node.statements if s.role_level_id is None or s.role_level_id in ids
+                ]
         detail.tree = prune(detail.tree)
     texts = _texts(unit, list(UnitTranslation.objects.filter(unit=unit, framework=framework)))
     can_propose = policy.can_propose_translation(viewer, unit)
@@ -127,7 +135,8 @@ def unit_page(viewer: Any, slug: str, unit_id: int) -> UnitPage:
     proposals = TranslationProposal.objects.filter(unit=unit, framework=framework)
     if not can_accept:
         proposals = proposals.filter(proposed_by_id=viewer.pk if can_propose else None)
-    pending, declined = [], []
+    pending: list[TranslationProposal] = []
+    declined: list[TranslationProposal] = []
     for proposal in proposals.exclude(status=ProposalStatus.ACCEPTED).order_by("proposed_at"):
         (pending if proposal.status == ProposalStatus.PENDING else declined).append(proposal)
     pending_keys: dict[str, int] = {}
@@ -222,11 +231,7 @@ def translation_coverage(viewer: Any) -> list[Coverage]:
     rows = [(u, un, s, n, kind, c) for u, un, s, n, kind, c in translated]
     rows += [(u, un, s, n, "pending", c) for u, un, s, n, c in waiting]
     slugs = {row[2] for row in rows}
-    totals = dict(
-        Framework.objects.filter(slug__in=slugs)
-        .annotate(n=Count("statements"))
-        .values_list("slug", "n")
-    )
+    totals = dict(Framework.objects.filter(slug__in=slugs).annotate(n=Count("statements")).values_list("slug", "n"))
     return coverage_rows(rows, totals)
 
 

@@ -39,7 +39,7 @@ def _name(actor: Any) -> str:
     person = policy.person_of(actor)
     if person is not None:
         return person.name
-    return actor.get_full_name() or actor.email
+    return str(actor.get_full_name() or actor.email)
 
 
 def _check_target(framework: Framework, kind: str, key: str) -> None:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.frameworks import selectors
-from kerne.frameworks.translation_selectors import browser_texts
 from kerne.frameworks.models import PERSPECTIVE_HELP, Framework, Node, Perspective, RoleLevel
 from kerne.frameworks.pictures import Area, framework_picture
 from kerne.frameworks.spec import ALL_LEVELS
+from kerne.frameworks.translation_selectors import browser_texts
 
 
 def _crumbs(*items: tuple[str | None, str]) -> list[tuple[str | None, str]]:

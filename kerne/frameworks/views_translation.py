@@ -20,7 +20,7 @@ from kerne.frameworks.models import Framework, ProposalStatus, TranslationKind, 
 from kerne.organisation.models import Unit
 
 KINDS = {"udsagn": TranslationKind.STATEMENT, "omraade": TranslationKind.NODE}
-SLUG_OF_KIND = {v: k for k, v in KINDS.items()}
+SLUG_OF_KIND: dict[str, str] = {str(v): k for k, v in KINDS.items()}
 
 
 def _crumbs(page: selectors.UnitPage, *items: tuple[str | None, str]) -> list[tuple[str | None, str]]:

@@ -99,8 +99,13 @@ def test_the_form_keeps_the_common_statement_and_shows_the_units_translation_as_
     invitation = employee_invitation(org, round_)
     question = first_question(invitation)
     unit = org.people["l2"].positions.get().unit
-    for key, kind, text in ((question.key, "statement", "Hos os: vagtplanen holder."), ("stabil-drift", "node", "Drift er hverdagen.")):
-        translation_accept(actor=org.user_for("l2"), unit=unit, framework=round_.framework, kind=kind, key=key, text=text)
+    for key, kind, text in (
+        (question.key, "statement", "Hos os: vagtplanen holder."),
+        ("stabil-drift", "node", "Drift er hverdagen."),
+    ):
+        translation_accept(
+            actor=org.user_for("l2"), unit=unit, framework=round_.framework, kind=kind, key=key, text=text
+        )
     url = form_path(client, invitation)
     answering._round_questions.cache_clear()
     with django_assert_num_queries(4):
