@@ -92,7 +92,7 @@ class UnitPage:
     can_accept: bool
     member: bool
     pending: list[TranslationProposal]  # the leader: all; a member: their own
-    declined: list[TranslationProposal]  # a member's own declined proposals (with the reason)
+    declined: list[TranslationProposal]  # the viewer's own declined proposals (with the reason)
     pending_keys: dict[str, int]  # "kind:key" → waiting proposals
     above: list[Unit]
 
@@ -138,7 +138,10 @@ def unit_page(viewer: Any, slug: str, unit_id: int) -> UnitPage:
     pending: list[TranslationProposal] = []
     declined: list[TranslationProposal] = []
     for proposal in proposals.exclude(status=ProposalStatus.ACCEPTED).order_by("proposed_at"):
-        (pending if proposal.status == ProposalStatus.PENDING else declined).append(proposal)
+        if proposal.status == ProposalStatus.PENDING:
+            pending.append(proposal)
+        elif proposal.proposed_by_id == viewer.pk:  # the proposer's own, with the leader's reason
+            declined.append(proposal)
     pending_keys: dict[str, int] = {}
     for proposal in pending:
         key = f"{proposal.kind}:{proposal.target_key}"

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kerne.accounts import policy
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.frameworks import selectors
 from kerne.frameworks.models import PERSPECTIVE_HELP, Framework, Node, Perspective, RoleLevel
@@ -31,7 +32,7 @@ def picture_for(detail: selectors.FrameworkDetail, *, ident: str = "picture") ->
 
 def framework_list_view(request: HttpRequest) -> HttpResponse:
     frameworks = selectors.framework_list(request.user)
-    return render(request, "frameworks/list.html", {"frameworks": frameworks})
+    return render(request, "frameworks/list.html", {"frameworks": frameworks, "hr": policy.is_org_admin(request.user)})
 
 
 def _detail_or_404(request: HttpRequest, slug: str, **kwargs: Any) -> selectors.FrameworkDetail:

@@ -173,6 +173,8 @@ def test_decline_needs_a_reason_and_the_proposer_sees_it(world, client):
     client.force_login(member)
     html = client.get(f"/ledelsesgrundlag/{SLUG}/enhed/{unit.pk}/").content.decode()
     assert "“For langt ude.” · afvist af Lise Leder 1: Det siger teksten allerede." in html
+    client.force_login(leader)  # the leader's page does not list others' proposals as "yours"
+    assert "Dine afviste forslag" not in client.get(f"/ledelsesgrundlag/{SLUG}/enhed/{unit.pk}/").content.decode()
 
 
 def test_bad_text_in_the_form_is_kept_and_nothing_saved(world, client):
@@ -307,8 +309,10 @@ def test_hr_sees_how_much_each_unit_has_translated(world, client, django_assert_
         ["Plejecenter 1", "Ledelsesgrundlag for Social og Sundhed", "1", "0 %", "1", "0"],
         ["Plejecenter 2", "Ledelsesgrundlag for Social og Sundhed", "0", "0 %", "0", "1"],
     ]
+    assert 'href="/ledelsesgrundlag/oversaettelser/"' in client.get("/ledelsesgrundlag/").content.decode()
     client.force_login(org.user_for("l1"))
     assert client.get("/ledelsesgrundlag/oversaettelser/").status_code == 403
+    assert 'href="/ledelsesgrundlag/oversaettelser/"' not in client.get("/ledelsesgrundlag/").content.decode()
 
 
 def test_the_questionnaire_keeps_the_common_statement_and_shows_the_units_text_as_help(world):
