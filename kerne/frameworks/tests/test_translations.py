@@ -320,3 +320,23 @@ def test_the_questionnaire_keeps_the_common_statement_and_shows_the_units_text_a
     _accept(org, unit, framework, statement.key, "Hos os betyder det vagtplanen.")
     texts = translation_selectors.help_texts(unit.pk, framework.pk)
     assert texts == {"statement": {statement.key: "Hos os betyder det vagtplanen."}, "node": {}}
+
+
+def test_another_organisation_sees_nothing_and_writes_nothing(world, client):
+    from kerne.accounts.tests.factories import UserFactory
+    from kerne.organisation.tests.factories import OrganisationFactory
+
+    org, framework, unit, statement = world
+    _accept(org, unit, framework, statement.key, "Hos os betyder det vagtplanen.")
+    before = state()
+    stranger = UserFactory(organisation=OrganisationFactory(slug="andenkommune"), is_org_admin=True)
+    client.force_login(stranger)
+    assert client.get(f"/ledelsesgrundlag/{SLUG}/enhed/{unit.pk}/").status_code == 404
+    url = f"/ledelsesgrundlag/{SLUG}/enhed/{unit.pk}/udsagn/{statement.key}/"
+    assert client.post(url, {"action": "accept", "text": "Overtaget"}).status_code == 404
+    assert "Plejecenter 1" not in client.get("/ledelsesgrundlag/oversaettelser/").content.decode()
+    with pytest.raises(PermissionDenied):
+        translation_services.translation_accept(
+            actor=stranger, unit=unit, framework=framework, kind="statement", key=statement.key, text="Overtaget"
+        )
+    assert state() == before
