@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from kerne.core.models import AuditEvent
-from kerne.evaluations.tests.builders import build_org, holstebro
 from kerne.frameworks import translation_selectors, translation_services
 from kerne.frameworks.models import ProposalStatus, TranslationProposal, UnitTranslation, UnitTranslationVersion
+from kerne.frameworks.tests.builders import build_org, holstebro
 from kerne.frameworks.translations import MAX_TEXT, Coverage, ancestor_ids, clean_reason, clean_text, coverage_rows
 
 SLUG = "holstebro-social-og-sundhed"
