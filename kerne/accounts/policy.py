@@ -25,7 +25,16 @@ The rules (DESIGN.md §8, issue 3):
    (reports and the reports' reports) and up to two levels up (their manager and the manager's
    manager), following ``Position.manager`` of current positions. Colleagues beside the line
    (peers, other branches) are outside it. HR administrators see all of their organisation.
-5. Pages. ``org_admin_required`` and ``leader_or_admin_required`` send anonymous visitors to the
+5. The team's own translation (issue 12 §3, ``can_accept_translation``, ``can_propose_translation``,
+   ``translation_units``). Only the unit's leader (a leader whose current position is in that unit)
+   accepts, edits or declines its translations; every member of the unit (current position in it)
+   may propose wording. A user reads the translations of their own unit and the units above it; a
+   leader also those of the units below their own (their visible subtree); HR all of the
+   organisation, for the counts page. Anyone else reads none.
+6. Private self-reflection (issue 12 §4, ``owns_reflection``). A reflection belongs to the login that
+   wrote it, not to a person (so re-linking a login to someone else's person moves nothing): only
+   that login reads it. No role, HR included, reads another's reflection or anything counted from it.
+7. Pages. ``org_admin_required`` and ``leader_or_admin_required`` send anonymous visitors to the
    login page and answer a logged-in user without the right with a Danish 403 page (never a
    redirect back to the login page, which would loop).
 
@@ -160,6 +169,46 @@ def actor_of(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise PermissionDenied
     return user
+
+
+# --- the team's own translation and private reflection (issue 12) ------------------------------
+
+
+def own_unit(user: Any) -> Unit | None:
+    """The unit of the user's current position (None without a person or position)."""
+    person = person_of(user)
+    position = selectors.current_position(user, person)
+    return position.unit if position is not None else None
+
+
+def can_propose_translation(user: Any, unit: Unit) -> bool:
+    """Members of the unit (current position in it) propose wording."""
+    if not _member(user) or unit.organisation_id != user.organisation_id:
+        return False
+    person = person_of(user)
+    return person is not None and selectors.current_positions(user).filter(person=person, unit=unit).exists()
+
+
+def can_accept_translation(user: Any, unit: Unit) -> bool:
+    """Only the unit's leader: a leader whose current position is in the unit."""
+    return can_propose_translation(user, unit) and is_leader(user)
+
+
+def translation_units(user: Any) -> QuerySet[Unit]:
+    """Whose translations the user reads: HR all; others their own unit and the units above it, and a
+    leader also their subtree."""
+    if is_org_admin(user):
+        return selectors.units(user)
+    unit = own_unit(user)
+    if unit is None:
+        return Unit.objects.none()
+    above = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return selectors.units(user).filter(Q(pk__in=above) | Q(pk__in=visible_units(user).values("pk")))
+
+
+def owns_reflection(user: Any, owner_id: int | None) -> bool:
+    """A private reflection is read by the login that wrote it, and by nobody else."""
+    return _member(user) and owner_id is not None and user.pk == owner_id
 
 
 # --- view decorators ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.accounts.services import user_create
 from kerne.demo.results import demo_results
+from kerne.demo.translation import demo_translation
 from kerne.evaluations import closing, services
 from kerne.evaluations.answering import invitation_link
 from kerne.evaluations.disclosure.service import round_disclose
@@ -76,6 +77,7 @@ def demo_create(*, seed: int, size: str = "small") -> Organisation:
     from kerne.demo.onboarding import demo_onboarding
 
     demo_onboarding(organisation, admin)
+    demo_translation(organisation)
     return organisation
 
 

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from kerne.development import views, views_hr, views_onboarding
+from kerne.development import views, views_hr, views_onboarding, views_reflection
 
 app_name = "development"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("refleksion/", views_reflection.index, name="reflection"),
+    path("refleksion/ny/", views_reflection.new, name="reflection-new"),
+    path("refleksion/<int:reflection_id>/", views_reflection.entry, name="reflection-entry"),
+    path("refleksion/<int:reflection_id>/pdf/", views_reflection.entry_pdf, name="reflection-pdf"),
+    path("refleksion/<int:reflection_id>/slet/", views_reflection.delete, name="reflection-delete"),
     path("rapportsamtale/<int:talk_id>/", views.talk_page, name="talk"),
     path("rapportsamtale/<int:talk_id>/noter/", views.talk_note, name="talk-note"),
     path("rapportsamtale/<int:talk_id>/tid/", views.talk_book, name="talk-book"),

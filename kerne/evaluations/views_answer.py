@@ -23,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from kerne.evaluations import answering, selectors, tokens
 from kerne.evaluations.models import Invitation
+from kerne.frameworks.translation_selectors import help_texts
 
 COOKIE = "kerne_svar"
 COOKIE_SALT = "kerne.evaluations.answer-links"
@@ -133,6 +134,9 @@ def _form(
 ) -> HttpResponse:
     form = answering.questionnaire(rater, draft)
     errors = errors or {}
+    subject = rater.invitation.subject
+    # The leader's unit's own translation, as help under the common statement (one query).
+    unit_help = help_texts(subject.unit_id, rater.invitation.round.framework_id)
     return render(
         request,
         "evaluations/answer_form.html",
@@ -143,6 +147,8 @@ def _form(
             "errors": errors,
             "error_items": [(name, form.label(name), message) for name, message in errors.items()],
             "saved": request.GET.get("gemt") == "1",
+            "unit_help": unit_help,
+            "unit_name": subject.unit_name,
         },
         status=status,
     )

@@ -219,3 +219,96 @@ class RoleLevelMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_role_level} → {self.role_level or '-'} ({self.framework.slug})"
+
+
+# --- the team's own translation (issue 12 §3) ---------------------------------------------------
+
+
+class TranslationKind(models.TextChoices):
+    STATEMENT = "statement", _("Statement")
+    NODE = "node", _("Area")
+
+
+class UnitTranslation(models.Model):
+    """What one statement (or area) of a framework means in one unit, as its leader accepted it.
+
+    Keyed by the statement's or node's stable key, so it survives a revised framework file. The
+    current text is here; every accepted text, this one included, is a UnitTranslationVersion.
+    """
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="unit_translations"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="translations")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="unit_translations")
+    kind = models.CharField(max_length=10, choices=TranslationKind.choices)
+    target_key = models.CharField(max_length=200)
+    text = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    accepted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by_name = models.CharField(max_length=200)
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["unit", "framework", "kind", "target_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "framework", "kind", "target_key"], name="unittranslation_unique"),
+        ]
+        verbose_name = _("unit translation")
+        verbose_name_plural = _("unit translations")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.kind}:{self.target_key}"
+
+
+class UnitTranslationVersion(models.Model):
+    """One accepted text of a unit translation: who wrote and accepted it, when."""
+
+    translation = models.ForeignKey(UnitTranslation, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    proposed_by_name = models.CharField(max_length=200, blank=True)
+    accepted_by_name = models.CharField(max_length=200)
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["translation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["translation", "version"], name="unittranslationversion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.translation_id} v{self.version}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the leader")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class TranslationProposal(models.Model):
+    """A member's wording for a statement or area, until the unit's leader accepts or declines it."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="translation_proposals"
+    )
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="translation_proposals")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="translation_proposals")
+    kind = models.CharField(max_length=10, choices=TranslationKind.choices)
+    target_key = models.CharField(max_length=200)
+    text = models.TextField()
+    proposed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_by_name = models.CharField(max_length=200)
+    proposed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    decided_by_name = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["unit", "framework", "proposed_at"]
+        indexes = [models.Index(fields=["unit", "framework", "status"], name="proposal_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.target_key} ({self.status})"

@@ -332,3 +332,46 @@ def framework_spec_from_db(slug: str) -> FrameworkSpec | None:
         node_levels=tuple(framework.node_levels),
         nodes=tuple(node_spec(t) for t in tree),
     )
+
+
+# --- the statements for everyone (private self-reflection, issue 12 §4) ---------------------------
+
+
+def is_for_everyone(role_level_keys: list[str]) -> bool:
+    """A framework's shared statements apply to every employee, not only to leaders, when its lowest
+    role level is the employee's ("Medarbejder": Ishøj, Hjørring BFU). A framework without role levels
+    is for all leaders, and one starting at a leader's level is for leaders only. Pure."""
+    from kerne.frameworks.mapping import level_words
+
+    return bool(role_level_keys) and level_words(role_level_keys[0]) == "medarbejder"
+
+
+@dataclass
+class EveryoneFramework:
+    framework: Framework
+    tree: list[TreeNode]
+
+    @property
+    def statements(self) -> list[Statement]:
+        return [st for top in self.tree for t in top.walk() for st in t.statements]
+
+
+def everyone_frameworks(viewer: Any) -> list[EveryoneFramework]:
+    """The visible frameworks whose shared statements apply to everyone, each with those statements
+    in the document's order (four queries)."""
+    frameworks = [
+        fw
+        for fw in visible_frameworks(viewer).prefetch_related("role_levels").order_by("publisher", "name")
+        if is_for_everyone([r.key for r in fw.role_levels.all()])
+    ]
+    if not frameworks:
+        return []
+    nodes = defaultdict(list)
+    for node in Node.objects.filter(framework__in=frameworks):
+        nodes[node.framework_id].append(node)
+    statements = defaultdict(list)
+    for st in Statement.objects.filter(framework__in=frameworks, role_level__isnull=True):
+        statements[st.framework_id].append(st)
+    return [
+        EveryoneFramework(framework=fw, tree=prune(build_tree(nodes[fw.pk], statements[fw.pk]))) for fw in frameworks
+    ]

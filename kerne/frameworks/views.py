@@ -9,11 +9,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kerne.accounts import policy
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.frameworks import selectors
 from kerne.frameworks.models import PERSPECTIVE_HELP, Framework, Node, Perspective, Picture, RoleLevel
 from kerne.frameworks.pictures import Area, framework_picture
 from kerne.frameworks.spec import ALL_LEVELS
+from kerne.frameworks.translation_selectors import browser_texts
 
 
 def _crumbs(*items: tuple[str | None, str]) -> list[tuple[str | None, str]]:
@@ -30,7 +32,7 @@ def picture_for(detail: selectors.FrameworkDetail, *, ident: str = "picture") ->
 
 def framework_list_view(request: HttpRequest) -> HttpResponse:
     frameworks = selectors.framework_list(request.user)
-    return render(request, "frameworks/list.html", {"frameworks": frameworks})
+    return render(request, "frameworks/list.html", {"frameworks": frameworks, "hr": policy.is_org_admin(request.user)})
 
 
 def _detail_or_404(request: HttpRequest, slug: str, **kwargs: Any) -> selectors.FrameworkDetail:
@@ -52,6 +54,7 @@ def framework_overview_view(request: HttpRequest, slug: str) -> HttpResponse:
         "framework": framework,
         "picture": picture_for(detail),
         "perspective_help": PERSPECTIVE_HELP,
+        "unit_texts": browser_texts(request.user, framework),
         "crumbs": _crumbs((None, framework.name)),
     }
     return render(request, "frameworks/overview.html", context)
@@ -78,7 +81,9 @@ def _role_context(request: HttpRequest, slug: str, role: str) -> dict[str, Any]:
 
 
 def framework_role_view(request: HttpRequest, slug: str, role: str) -> HttpResponse:
-    return render(request, "frameworks/role.html", _role_context(request, slug, role))
+    context = _role_context(request, slug, role)
+    context["unit_texts"] = browser_texts(request.user, context["framework"])
+    return render(request, "frameworks/role.html", context)
 
 
 def framework_role_pdf_view(request: HttpRequest, slug: str, role: str) -> HttpResponse:
@@ -100,6 +105,7 @@ def framework_chain_view(request: HttpRequest, slug: str, node: str) -> HttpResp
             "chain": chain,
             "framework": framework,
             "detail": chain.detail,
+            "unit_texts": browser_texts(request.user, framework),
             "crumbs": _crumbs(
                 (reverse("frameworks:overview", args=[framework.slug]), framework.name),
                 (None, chain.root.node.name),

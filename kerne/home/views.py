@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kerne.accounts import selectors as account_selectors
 from kerne.development.selectors import due_for as development_due
 from kerne.development.selectors_onboarding import onboarding_due
+from kerne.development.services.reflection import my_latest as my_reflection
 from kerne.evaluations import selectors as evaluation_selectors
 from kerne.frameworks.selectors import visible_frameworks
 from kerne.results.selectors import my_results
@@ -35,6 +36,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
         "my_results": my_results(request.user, today=timezone.localdate()),
         "development_due": development_due(request.user),
         "onboarding_due": onboarding_due(request.user),
+        "my_reflection": my_reflection(request.user),
         "crumbs": [(reverse("home"), _("Front page")), (None, _("My page"))],
     }
     return render(request, "home/my_page.html", context)

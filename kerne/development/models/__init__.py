@@ -9,6 +9,7 @@
 - plans: the development plan, its versions, items and status talks;
 - dialogue: the dialogue meeting with the employees and the team's focus points;
 - onboarding: new leaders' programmes, HR's templates per role level, the mentor.
+- reflection: anyone's private self-reflection on the statements for everyone (only its owner reads it).
 """
 
 from kerne.development.models.dialogue import DialogueFormat, FocusPoint, TeamDialogue
@@ -35,6 +36,7 @@ from kerne.development.models.plans import (
     TargetKind,
 )
 from kerne.development.models.records import PrivateNote, Summary
+from kerne.development.models.reflection import Reflection, ReflectionAnswer
 from kerne.development.models.settings import HrAccess, OrganisationSettings, RoundTalkSettings
 from kerne.development.models.talks import ReportTalk, TalkStatus
 
@@ -61,6 +63,8 @@ __all__ = [
     "PlanStatus",
     "PlanVersion",
     "PrivateNote",
+    "Reflection",
+    "ReflectionAnswer",
     "ReportTalk",
     "Responsible",
     "RoundTalkSettings",

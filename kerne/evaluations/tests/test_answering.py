@@ -76,8 +76,9 @@ def test_form_shows_the_leaders_statements_in_fixed_queries(client, opened, djan
     invitation = employee_invitation(org, round_)
     url = form_path(client, invitation)
     answering._round_questions.cache_clear()
-    # The invitation (with its round) by its link's hash, the questions, the draft.
-    with django_assert_num_queries(3):
+    # The invitation (with its round) by its link's hash, the questions, the draft, the leader's
+    # unit's own translation (issue 12 §3, shown as help).
+    with django_assert_num_queries(4):
         response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -87,6 +88,32 @@ def test_form_shows_the_leaders_statements_in_fixed_queries(client, opened, djan
     assert "Dine svar er anonyme. Svar fra medarbejdere vises kun, når mindst 5 har svaret" in html
     assert html.count('name="c-stabil-drift"') == 1
     assert "Det tager cirka 8 minutter" in html
+
+
+def test_the_form_keeps_the_common_statement_and_shows_the_units_translation_as_help(
+    client, opened, django_assert_num_queries
+):
+    from kerne.frameworks.translation_services import translation_accept
+
+    org, round_ = opened
+    invitation = employee_invitation(org, round_)
+    question = first_question(invitation)
+    unit = org.people["l2"].positions.get().unit
+    for key, kind, text in (
+        (question.key, "statement", "Hos os: vagtplanen holder."),
+        ("stabil-drift", "node", "Drift er hverdagen."),
+    ):
+        translation_accept(
+            actor=org.user_for("l2"), unit=unit, framework=round_.framework, kind=kind, key=key, text=text
+        )
+    url = form_path(client, invitation)
+    answering._round_questions.cache_clear()
+    with django_assert_num_queries(4):
+        html = client.get(url).content.decode()
+    assert "Lise Leder 2 har faglig indsigt i området" in html  # the common statement is still the question
+    assert html.count("<summary>Sådan forstår vi det i Plejecenter 2</summary>") == 2
+    assert "<p>Hos os: vagtplanen holder.</p>" in html
+    assert "<p>Drift er hverdagen.</p>" in html
 
 
 def test_a_form_address_without_the_link_in_the_browser_asks_for_the_link_again(client, opened):
