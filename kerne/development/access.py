@@ -13,6 +13,9 @@ The rules (issue 11 §5):
 5. HR sees that a talk or LUS took place and a plan's status by default (``HrAccess.STATUS``);
    the text only when the organisation's setting is ``HrAccess.TEXT``.
 6. Everyone else (another leader, an employee, the leader's own employees) sees nothing.
+8. The picture of development needs (counts only, never a plan's text): HR for the whole
+   organisation, each member of the direktion for their own part (``needs_scope``). Every cell is
+   suppressed as kerne.development.suppression says.
 7. Every view of someone else's plan or summary is written to the audit log (services.view_record).
 """
 
@@ -101,3 +104,16 @@ def line_scope(user: Any, settings: OrganisationSettings) -> Q:
         return Q(pk__in=[])
     below = org_selectors.people_below(user, person, settings.line_levels).values("pk")
     return Q(manager_id__in=below)
+
+
+WHOLE = 0
+
+
+def needs_scope(user: Any) -> Any:
+    """Who may open the needs picture, and of what: WHOLE for HR, the direktør's own unit for a
+    member of the direktion, None for everyone else."""
+    if policy.organisation_of(user) is None:
+        return None
+    if policy.is_org_admin(user):
+        return WHOLE
+    return policy.direktion_unit(user)
