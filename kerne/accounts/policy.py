@@ -21,7 +21,8 @@ The rules (DESIGN.md §8, issue 3):
    manager), following ``Position.manager`` of current positions. Colleagues beside the line
    (peers, other branches) are outside it. HR administrators see all of their organisation.
 5. The direktion (``direktion_unit``): the people at the role level direktør or above (the
-   organisation's highest leading level when it has no "direktoer" level). Each sees the picture of development needs for their own part of the organisation.
+   organisation's highest leading level when it has no "direktoer" level). Each sees the picture
+   of development needs for their own part of the organisation.
 6. Pages. ``org_admin_required`` and ``leader_or_admin_required`` send anonymous visitors to the
    login page and answer a logged-in user without the right with a Danish 403 page (never a
    redirect back to the login page, which would loop).

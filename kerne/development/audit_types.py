@@ -102,7 +102,11 @@ register(
 # HR's catalogue of development activities.
 ACTIVITY = {"name": Detail(_("Activity"))}
 register("development.activity_created", _("Development activity added to the catalogue"), details=ACTIVITY)
-register("development.activity_changed", _("Development activity in the catalogue changed"), details=ACTIVITY)
+register(
+    "development.activity_changed",
+    _("Development activity in the catalogue changed"),
+    details={**ACTIVITY, "fields": Detail(_("Fields changed"))},
+)
 register("development.activity_deactivated", _("Development activity deactivated"), details=ACTIVITY)
 register("development.activity_reactivated", _("Development activity made active again"), details=ACTIVITY)
 register(

@@ -153,7 +153,7 @@ class ActivityForm(forms.Form):
         self,
         *args: Any,
         frameworks: list[tuple[int, str]],
-        nodes: list[tuple[str, list[tuple[str, str]]]],
+        nodes: list[Any],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ one `NeedsPicture` this module builds. Fixed number of queries (asserted in the 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from kerne.accounts import policy
 from kerne.accounts.models import User
 from kerne.development import access, report_input, suppression
-from kerne.development.models import Plan, PlanItem, PlanStatus
+from kerne.development.models import HrAccess, Plan, PlanItem, PlanStatus
 from kerne.frameworks.models import Framework, Node, Statement
 from kerne.frameworks.selectors import visible_frameworks
 from kerne.organisation.models import OrgRoleLevel, Position, Unit
@@ -105,7 +106,7 @@ class NeedsPicture:
 
 
 def _knowers(
-    plans: list[tuple[int, int, int | None, int, int]], manager_of: dict[int, int | None], line: int
+    plans: list[tuple[int, int, int | None, int, int]], manager_of: Mapping[int, int | None], line: int
 ) -> dict[int, set[int]]:
     """Person → the leaders whose current plan they may read (own; as own leader; the line above)."""
     known: dict[int, set[int]] = defaultdict(set)
@@ -147,8 +148,8 @@ def needs_picture(
         .values_list("leader_id", "unit_id", "manager_id", "org_role_level_id", "pk", "framework_id")
     )
     per_framework: dict[int, int] = defaultdict(int)
-    for row in plan_rows:
-        per_framework[row[5]] += 1
+    for plan_row in plan_rows:
+        per_framework[plan_row[5]] += 1
     # The frameworks the organisation's plans are on (or, before any plan, every framework it may use).
     visible = visible_frameworks(user)
     frameworks = list((visible.filter(pk__in=list(per_framework)) if per_framework else visible).order_by("name", "pk"))
@@ -189,7 +190,7 @@ def needs_picture(
     manager_of = {person: manager for person, manager, _u, _r, _l in positions}
     known = _knowers(plans, manager_of, settings.line_levels)
     everyone = frozenset(p[0] for p in plans)
-    hr_reads_all = settings.hr_access == access.HrAccess.TEXT
+    hr_reads_all = settings.hr_access == HrAccess.TEXT
     readers = [suppression.Reader(WHOLE, everyone if hr_reads_all else frozenset(), everything=True)]
     admins = User.objects.filter(organisation=organisation, is_org_admin=True, is_active=True).exclude(person=None)
     for person in admins.values_list("person_id", flat=True):
@@ -284,7 +285,7 @@ def needs_picture(
         round_, policy.person_of(user), hr=scope == WHOLE and policy.is_org_admin(user), units=sorted(wanted_units)
     )
 
-    def row(unit: int, cell_level: int, key: int, label: str, depth: int = 0, has_children: bool = False) -> Row:
+    def make_row(unit: int, cell_level: int, key: int, label: str, depth: int = 0, has_children: bool = False) -> Row:
         cell = (unit, cell_level)
         reason = decision.reason(cell)
         means = results.means.get(cell, {})
@@ -303,9 +304,9 @@ def needs_picture(
         population = decision.population.get(cell, 0)
         return Row(key, label, population, reason, figures, depth, has_children, reason_text(reason, minimum))
 
-    main = row(focus, level, focus, focus_label)
-    unit_rows = [row(pk, level, pk, units[pk][0], 1, pk in parents) for pk in shown_units]
-    level_rows = [row(focus, lv.pk, lv.pk, lv.name) for lv in levels if (focus, lv.pk) in decision.population]
+    main = make_row(focus, level, focus, focus_label)
+    unit_rows = [make_row(pk, level, pk, units[pk][0], 1, pk in parents) for pk in shown_units]
+    level_rows = [make_row(focus, lv.pk, lv.pk, lv.name) for lv in levels if (focus, lv.pk) in decision.population]
     return NeedsPicture(
         frameworks=frameworks,
         framework=framework,

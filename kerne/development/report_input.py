@@ -332,6 +332,7 @@ def org_results(round_: Any, person: Any, *, hr: bool, units: Sequence[int]) -> 
             if kind != OrgFigures.Kind.UNIT and scope_id != scope:
                 continue
         cell = means.setdefault((scope_id, role if kind == OrgFigures.Kind.ROLE else 0), {})
+        assert isinstance(figures, dict)
         for key, vector in figures.items():
             if not key.startswith("n:"):
                 continue

@@ -114,16 +114,27 @@ def activity_save(*, actor: Any, data: ActivityData, activity: Activity | None =
     fields = activity_check(organisation, data)
     if activity is None:
         activity = Activity.objects.create(organisation=organisation, created_by=actor, **fields)
-        action = "development.activity_created"
-    else:
-        changed = sorted(name for name, value in fields.items() if getattr(activity, name) != value)
-        if not changed:
-            return activity
-        for name, value in fields.items():
-            setattr(activity, name, value)
-        activity.save()
-        action = "development.activity_changed"
-    audit_record(actor=actor, action=action, obj=activity, organisation=organisation, data={"name": activity.name})
+        audit_record(
+            actor=actor,
+            action="development.activity_created",
+            obj=activity,
+            organisation=organisation,
+            data={"name": activity.name},
+        )
+        return activity
+    changed = sorted(name for name, value in fields.items() if getattr(activity, name) != value)
+    if not changed:
+        return activity
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save()
+    audit_record(
+        actor=actor,
+        action="development.activity_changed",
+        obj=activity,
+        organisation=organisation,
+        data={"name": activity.name, "fields": changed},
+    )
     return activity
 
 
@@ -137,13 +148,22 @@ def activity_active_set(*, actor: Any, activity: Activity, active: bool) -> Acti
         return activity
     activity.active = active
     activity.save(update_fields=["active", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="development.activity_reactivated" if active else "development.activity_deactivated",
-        obj=activity,
-        organisation=organisation,
-        data={"name": activity.name},
-    )
+    if active:
+        audit_record(
+            actor=actor,
+            action="development.activity_reactivated",
+            obj=activity,
+            organisation=organisation,
+            data={"name": activity.name},
+        )
+    else:
+        audit_record(
+            actor=actor,
+            action="development.activity_deactivated",
+            obj=activity,
+            organisation=organisation,
+            data={"name": activity.name},
+        )
     return activity
 
 
