@@ -11,11 +11,14 @@ one `NeedsPicture` this module builds. Fixed number of queries (asserted in the 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
@@ -124,6 +127,47 @@ def _knowers(
     return known
 
 
+CACHE_SECONDS = 24 * 3600
+
+
+def _decided(
+    members: list[suppression.Member], readers: list[suppression.Reader], minimum: int
+) -> suppression.Decision:
+    """The decision, kept in the cache under a digest of everything it depends on (who has a plan
+    where, who knows whose, the minimum: never a count), so a change of any of them decides anew."""
+    digest = hashlib.sha256(
+        repr(
+            (
+                sorted((m.leader, m.units, m.level) for m in members),
+                sorted((r.scope, sorted(r.known), r.everything) for r in readers),
+                minimum,
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"kerne:needs-decision:{digest}"
+    stored = cache.get(key)
+    if stored is not None:
+        cells, population, hidden, passes = stored
+        return suppression.Decision(
+            cells=[tuple(c) for c in cells],
+            population={tuple(c): n for c, n in population},
+            hidden={tuple(c): r for c, r in hidden},
+            passes=passes,
+        )
+    decision = suppression.decide(members, readers, minimum)
+    cache.set(
+        key,
+        (
+            [list(c) for c in decision.cells],
+            [(list(c), n) for c, n in decision.population.items()],
+            [(list(c), r) for c, r in decision.hidden.items()],
+            decision.passes,
+        ),
+        CACHE_SECONDS,
+    )
+    return decision
+
+
 def needs_picture(
     user: Any,
     *,
@@ -182,10 +226,13 @@ def needs_picture(
     members = [suppression.Member(leader, chains[unit], level) for leader, unit, _m, level, _p in plans]
 
     # Readers: HR (and each HR administrator with what they know as a leader), each direktør.
+    # Only leaders' positions: the direktion and the line above an own leader are leaders (a large
+    # kommune has some 45,000 positions, of which a few thousand lead).
+    plan_managers = {p[2] for p in plans if p[2] is not None}
     positions = list(
-        Position.objects.filter(organisation=organisation, valid_to__isnull=True).values_list(
-            "person_id", "manager_id", "unit_id", "role_level__rank", "role_level__is_leader"
-        )
+        Position.objects.filter(organisation=organisation, valid_to__isnull=True)
+        .filter(Q(role_level__is_leader=True) | Q(person_id__in=plan_managers))
+        .values_list("person_id", "manager_id", "unit_id", "role_level__rank", "role_level__is_leader")
     )
     manager_of = {person: manager for person, manager, _u, _r, _l in positions}
     known = _knowers(plans, manager_of, settings.line_levels)
@@ -202,7 +249,7 @@ def needs_picture(
     for person, _manager, unit, rank, is_leader in positions:
         if is_leader and lowest is not None and rank >= lowest:
             readers.append(suppression.Reader(unit, frozenset(known.get(person, ()))))
-    decision = suppression.decide(members, readers, minimum)
+    decision = _decided(members, readers, minimum)
 
     # What the page is about: the focus unit (inside the viewer's scope) and the chosen level.
     focus = scope

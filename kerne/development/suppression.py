@@ -19,8 +19,9 @@ plan texts):
 The decision depends only on populations (who has a plan, in which unit and level, and who knows
 whose plan), never on the counts themselves, so the pattern of hidden cells says nothing about
 them; and it is the same for every area and competency and for both counts. It reuses the engine
-under the evaluations' disclosure decision (kerne.evaluations.disclosure.engine) with its leaders
-rule. Pure: numpy, no database.
+under the evaluations' disclosure decision (kerne.evaluations.disclosure.engine) with the leaders
+rule (`CountRule`: the engine's LeadersRule without answers to range-check). Pure: numpy, no
+database.
 """
 
 from __future__ import annotations
@@ -69,6 +70,27 @@ class Decision:
         return self.hidden.get(cell)
 
 
+class CountRule(engine.Rule):
+    """A class holding any leader whose plan the reader cannot read must hold at least `minimum` of
+    them. (The disclosure's LeadersRule without answers: the same test, without its range checks,
+    which have nothing to check here.) Monotone: merging classes only adds leaders."""
+
+    monotone = True
+
+    def __init__(self, unknown: np.ndarray, minimum: int) -> None:
+        self.unknown, self.minimum = unknown, minimum
+
+    def unsafe(self, inverse: np.ndarray, count: int) -> np.ndarray:
+        size = len(self.unknown)
+        inverse = inverse[:size] if len(inverse) >= size else np.pad(inverse, (0, size - len(inverse)))
+        strangers = np.bincount(inverse[self.unknown], minlength=count)
+        return np.flatnonzero((strangers > 0) & (strangers < self.minimum))
+
+    def safe(self, pairs: np.ndarray) -> bool:
+        strangers = int(self.unknown[pairs].sum())
+        return strangers == 0 or strangers >= self.minimum
+
+
 def _cost(unit: int, level: int, depth: int) -> float:
     """Finer cells give way first: a role level before all levels, a deep unit before its parent,
     the whole organisation last of all."""
@@ -105,8 +127,9 @@ def decide(members: Sequence[Member], readers: Iterable[Reader], minimum: int) -
     population = {k: len(cells[k]) for k in keys}
     problem.hidden |= np.asarray([population[k] < minimum for k in keys], dtype=bool)
     unit_of = np.asarray([u for u, _lv in keys], dtype=np.int64)
-    leader_position = np.arange(count, dtype=np.int64)  # one pair per leader
-    zeros = np.zeros((count, 6), dtype=np.int64)  # no answers: only the leaders rule counts
+    # Every cell's leaders in one array, to count each cell's strangers at once.
+    flat = np.concatenate(problem.members)
+    starts = np.cumsum([0] + [len(m) for m in problem.members[:-1]])
     views: list[tuple[np.ndarray | None, engine.Rule]] = []
     seen: set[tuple[int, frozenset[int], bool]] = set()
     for reader in readers:
@@ -134,11 +157,10 @@ def decide(members: Sequence[Member], readers: Iterable[Reader], minimum: int) -
             )
         # A cell this reader sees with fewer leaders they cannot read than the minimum: hidden at once.
         if known:
-            for index in np.flatnonzero(~problem.hidden if visible is None else (visible & ~problem.hidden)).tolist():
-                strangers = int(unknown[problem.members[index]].sum())
-                if 0 < strangers < minimum:
-                    problem.hidden[index] = True
-        views.append((visible, engine.LeadersRule(leader_position, unknown, minimum, zeros)))
+            strangers = np.add.reduceat(unknown[flat].astype(np.int64), starts)
+            seen_by = np.ones(len(keys), dtype=bool) if visible is None else visible
+            problem.hidden |= seen_by & (strangers > 0) & (strangers < minimum)
+        views.append((visible, CountRule(unknown, minimum)))
     passes = engine.suppress(problem, views) if views else 0
     # A hidden cell of exactly the same leaders as a shown one (a unit with nothing but one sub-unit,
     # the top unit and the whole) shows nothing new: it is shown too.

@@ -159,6 +159,16 @@ def build_needs() -> Needs:
     return world
 
 
+@pytest.fixture(autouse=True)
+def _fresh_decisions():
+    """Each test decides anew (the decision is cached under a digest of its inputs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def kommune() -> Needs:
     return build_needs()
@@ -359,6 +369,9 @@ def _decision(world: Needs) -> suppression.Decision:
         captured["decision"] = original(*args, **kwargs)
         return captured["decision"]
 
+    from django.core.cache import cache
+
+    cache.clear()
     needs.suppression.decide = spy  # type: ignore[assignment]
     try:
         needs.needs_picture(world.hr)
@@ -591,6 +604,9 @@ def test_without_complements_the_attacker_would_pin_a_cell(kommune):
         full.hidden = {c: r for c, r in full.hidden.items() if r == suppression.TOO_FEW_LEADERS}
         return full
 
+    from django.core.cache import cache
+
+    cache.clear()
     needs.suppression.decide = primary_only  # type: ignore[assignment]
     try:
         ranges = _attack(kommune, "stabil-drift", "hr")
@@ -633,6 +649,37 @@ def test_anonymous_visitors_go_to_the_login(kommune, client):
 
 
 # --- queries ---------------------------------------------------------------------------------
+
+
+def test_the_decision_is_kept_until_a_population_changes(kommune):
+    from django.core.cache import cache
+
+    first = needs.needs_picture(kommune.hr)
+    calls = []
+    original = suppression.decide
+
+    def counted(*args: Any, **kwargs: Any) -> suppression.Decision:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    needs.suppression.decide = counted  # type: ignore[assignment]
+    try:
+        again = needs.needs_picture(kommune.hr)
+        assert calls == []
+        assert (again.main.population, again.main.reason) == (first.main.population, first.main.reason)
+        # A new item changes a count, not a population: the same decision.
+        PlanItem.objects.create(
+            plan=kommune.plans["a1_3"], target_kind="competency", node_key="driftsledelse", goal="M"
+        )
+        assert _counts(needs.needs_picture(kommune.hr).main)[0] == (9, 5)
+        assert calls == []
+        # A plan closed changes a population: decided anew.
+        Plan.objects.filter(pk=kommune.plans["b1_2"].pk).update(status=PlanStatus.CLOSED)
+        assert needs.needs_picture(kommune.hr).main.population == 11
+        assert calls == [1]
+    finally:
+        needs.suppression.decide = original  # type: ignore[assignment]
+        cache.clear()
 
 
 def test_the_picture_costs_a_fixed_number_of_queries(kommune, django_assert_num_queries):
