@@ -13,10 +13,10 @@ The rules (issue 11 §5):
 5. HR sees that a talk or LUS took place and a plan's status by default (``HrAccess.STATUS``);
    the text only when the organisation's setting is ``HrAccess.TEXT``.
 6. Everyone else (another leader, an employee, the leader's own employees) sees nothing.
+7. Every view of someone else's plan or summary is written to the audit log (services.view_record).
 8. The picture of development needs (counts only, never a plan's text): HR for the whole
    organisation, each member of the direktion for their own part (``needs_scope``). Every cell is
    suppressed as kerne.development.suppression says.
-7. Every view of someone else's plan or summary is written to the audit log (services.view_record).
 """
 
 from __future__ import annotations

@@ -828,3 +828,22 @@ def test_results_are_the_published_organisation_figures(world):
     # The direktør reads the scope the round froze for them, never the whole organisation's figures.
     line = needs.needs_picture(world.line)
     assert line.focus != 0
+
+
+def test_hr_sets_the_minimum_and_a_bad_one_changes_nothing(kommune, client):
+    from kerne.development.models import OrganisationSettings
+
+    client.force_login(kommune.hr)
+    url = reverse("development:hr-settings")
+    base = {"hr_access": "status", "line_levels": "0", "months": "4, 8"}
+    refused = client.post(url, {**base, "needs_min_leaders": "2"})
+    assert refused.status_code == 200
+    assert "Denne værdi skal være større end eller lig 3." in refused.content.decode()
+    assert not OrganisationSettings.objects.filter(organisation=kommune.organisation).exists()
+    assert client.post(url, {**base, "needs_min_leaders": "5"}).status_code == 302
+    picture = _picture(kommune, unit_id=kommune.units["b"].pk)
+    assert picture.minimum == 5
+    assert (picture.main.population, picture.main.reason) == (4, "too-few-leaders")
+    assert picture.main.reason_text == "Skjult: færre end 5 ledere med en plan."
+    event = AuditEvent.objects.get(action="development.settings_set")
+    assert event.data["needs_min_leaders"] == 5
