@@ -34,7 +34,10 @@ The rules (DESIGN.md §8, issue 3):
 6. Private self-reflection (issue 12 §4, ``owns_reflection``). A reflection belongs to the login that
    wrote it, not to a person (so re-linking a login to someone else's person moves nothing): only
    that login reads it. No role, HR included, reads another's reflection or anything counted from it.
-7. Pages. ``org_admin_required`` and ``leader_or_admin_required`` send anonymous visitors to the
+7. The direktion (``direktion_unit``): the people at the role level direktør or above (the
+   organisation's highest leading level when it has no "direktoer" level). Each sees the picture
+   of development needs for their own part of the organisation.
+8. Pages. ``org_admin_required`` and ``leader_or_admin_required`` send anonymous visitors to the
    login page and answer a logged-in user without the right with a Danish 403 page (never a
    redirect back to the login page, which would loop).
 
@@ -55,7 +58,7 @@ from django.utils.translation import gettext as _
 
 from kerne.accounts.models import User
 from kerne.organisation import selectors
-from kerne.organisation.models import Organisation, Person, Unit
+from kerne.organisation.models import Organisation, OrgRoleLevel, Person, Unit
 
 # How far result follow-up reaches along the chain ("to niveauer").
 INSIGHT_LEVELS = 2
@@ -93,6 +96,35 @@ def is_org_admin(user: Any) -> bool:
 def is_leader(user: Any) -> bool:
     """The user's person leads others (by role level or by having direct reports)."""
     return selectors.is_leader(user, person_of(user)) if _member(user) else False
+
+
+DIREKTION_LEVEL = "direktoer"
+
+
+def direktion_rank(organisation_id: int) -> int | None:
+    """The lowest role level rank of the direktion: the level "direktoer" (so direktør and
+    kommunaldirektør), or in an organisation without it its highest leading level (1 query)."""
+    levels = list(
+        OrgRoleLevel.objects.filter(organisation_id=organisation_id, is_leader=True).values_list("key", "rank")
+    )
+    named = [rank for key, rank in levels if key == DIREKTION_LEVEL]
+    if named:
+        return named[0]
+    return max((rank for _key, rank in levels), default=None)
+
+
+def direktion_unit(user: Any) -> Unit | None:
+    """The unit a member of the direktion leads, or None for anyone else (2 queries).
+
+    The direktion is the people whose current position is at the level direktør or above; each sees
+    the picture of development needs for their own part of the organisation: their unit's subtree.
+    """
+    person = person_of(user)
+    position = selectors.current_position(user, person)
+    if position is None or not position.role_level.is_leader:
+        return None
+    lowest = direktion_rank(position.organisation_id)
+    return position.unit if lowest is not None and position.role_level.rank >= lowest else None
 
 
 def role_label(user: Any) -> str:

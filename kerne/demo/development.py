@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kerne.accounts.models import User
 from kerne.core.audit import audit_record
+from kerne.demo.needs import demo_needs
 from kerne.development import notify
 from kerne.development.models import (
     FocusPoint,
@@ -277,6 +278,7 @@ def demo_development(organisation: Organisation, hr: User) -> None:
         ReportTalk.objects.filter(organisation=organisation).exists()
         and Lus.objects.filter(organisation=organisation).exists()
     ):
+        demo_needs(organisation, hr)
         return
     today = timezone.localdate()
     rounds = list(Round.objects.filter(organisation=organisation, status=RoundStatus.PUBLISHED).order_by("closed_at"))
@@ -310,6 +312,7 @@ def demo_development(organisation: Organisation, hr: User) -> None:
             this_year = list(ReportTalk.objects.filter(round=rounds[-1]).order_by("pk"))
             _season(organisation, hr, rounds[-1].framework, today, this_year, free)
             _dialogue(rounds[-1], leader_user)
+    demo_needs(organisation, hr)
 
 
 def _dialogue(round_: Round, leader_user: User | None) -> None:

@@ -14,6 +14,9 @@ The rules (issue 11 §5):
    the text only when the organisation's setting is ``HrAccess.TEXT``.
 6. Everyone else (another leader, an employee, the leader's own employees) sees nothing.
 7. Every view of someone else's plan or summary is written to the audit log (services.view_record).
+8. The picture of development needs (counts only, never a plan's text): HR for the whole
+   organisation, each member of the direktion for their own part (``needs_scope``). Every cell is
+   suppressed as kerne.development.suppression says.
 """
 
 from __future__ import annotations
@@ -143,3 +146,16 @@ def can_tick(relation_: str | None, step: Any) -> bool:
 def onboarding_scope(person: Any) -> Q:
     """Onboardings a person takes part in: as the new leader, the own leader or the confirmed mentor."""
     return Q(leader=person) | Q(manager=person) | Q(mentor=person, mentor_status="confirmed")
+
+
+WHOLE = 0
+
+
+def needs_scope(user: Any) -> Any:
+    """Who may open the needs picture, and of what: WHOLE for HR, the direktør's own unit for a
+    member of the direktion, None for everyone else."""
+    if policy.organisation_of(user) is None:
+        return None
+    if policy.is_org_admin(user):
+        return WHOLE
+    return policy.direktion_unit(user)

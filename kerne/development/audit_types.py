@@ -95,6 +95,7 @@ register(
         "hr_access": Detail(_("HR reads")),
         "line_levels": Detail(_("Levels up the line who read")),
         "months": Detail(_("Months")),
+        "needs_min_leaders": Detail(_("Fewest leaders in the needs picture")),
     },
 )
 
@@ -136,3 +137,18 @@ register(
 )
 register("development.onboarding_template_step_deleted", _("Step of an onboarding template removed"))
 register("development.onboarding_template_step_moved", _("Step of an onboarding template moved"))
+# HR's catalogue of development activities.
+ACTIVITY = {"name": Detail(_("Activity"))}
+register("development.activity_created", _("Development activity added to the catalogue"), details=ACTIVITY)
+register(
+    "development.activity_changed",
+    _("Development activity in the catalogue changed"),
+    details={**ACTIVITY, "fields": Detail(_("Fields changed"))},
+)
+register("development.activity_deactivated", _("Development activity deactivated"), details=ACTIVITY)
+register("development.activity_reactivated", _("Development activity made active again"), details=ACTIVITY)
+register(
+    "development.needs_exported",
+    _("Picture of development needs downloaded"),
+    details={"format": Detail(_("Format")), "unit": Detail(_("Unit"), as_number=False)},
+)

@@ -7,8 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kerne.development.models import ActionKind, DialogueFormat, HrAccess, ItemStatus, TargetKind
-from kerne.development.models.settings import MAX_TALK_DAYS, MIN_TALK_DAYS
+from kerne.development.models import ActionKind, ActivityKind, DialogueFormat, HrAccess, ItemStatus, TargetKind
+from kerne.development.models.settings import (
+    MAX_NEEDS_MIN_LEADERS,
+    MAX_TALK_DAYS,
+    MIN_NEEDS_MIN_LEADERS,
+    MIN_TALK_DAYS,
+)
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 ACTION_ROWS = 3
@@ -67,11 +72,30 @@ class ItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    activity = forms.TypedChoiceField(
+        label=_("Activity from the catalogue"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Optional. Activities that develop what the item points at are listed first."),
+    )
 
     def __init__(
-        self, *args: Any, statements: list[tuple[str, str]], nodes: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        statements: list[tuple[str, str]],
+        nodes: list[tuple[str, str]],
+        activities: tuple[list[Any], list[Any]] = ([], []),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        linked, others = activities
+        choices: list[Any] = [("", _("No activity from the catalogue"))]
+        if linked:
+            choices.append((_("Develops what the item points at"), [(a.pk, _activity_label(a)) for a in linked]))
+        if others:
+            choices.append((_("Other activities in the catalogue"), [(a.pk, _activity_label(a)) for a in others]))
+        self.fields["activity"].choices = choices  # type: ignore[attr-defined]
         self.fields["statement_keys"].choices = statements  # type: ignore[attr-defined]
         self.fields["node_key"].choices = [("", "–"), *nodes]  # type: ignore[attr-defined]
         for index in range(ACTION_ROWS):
@@ -95,6 +119,47 @@ class ItemForm(forms.Form):
 
     def action_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"action_kind_{i}"], self[f"action_text_{i}"]) for i in range(ACTION_ROWS)]
+
+
+def _activity_label(activity: Any) -> str:
+    label = f"{activity.name} ({activity.get_kind_display().lower()}"
+    if activity.provider:
+        label += f", {activity.provider}"
+    return label + ")"
+
+
+class ActivityForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "–"), *ActivityKind.choices])
+    framework = forms.TypedChoiceField(label=_("Framework"), coerce=int)
+    node_keys = forms.MultipleChoiceField(
+        label=_("Areas and competencies it develops"), widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
+    link = forms.CharField(
+        label=_("Link"), max_length=500, required=False, help_text=_("A full web address, e.g. https://…")
+    )
+    duration = forms.CharField(
+        label=_("Duration"), max_length=100, required=False, help_text=_("Optional, e.g. “3 days over two months”.")
+    )
+    price = forms.CharField(
+        label=_("Price"), max_length=100, required=False, help_text=_("Optional, e.g. “12.500 kr. per participant”.")
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        frameworks: list[tuple[int, str]],
+        nodes: list[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].choices = [("", "–"), *frameworks]  # type: ignore[attr-defined]
+        # Node keys of every framework; the service checks they belong to the chosen one.
+        self.fields["node_keys"].choices = nodes  # type: ignore[attr-defined]
 
 
 class ItemStatusForm(forms.Form):
@@ -148,6 +213,14 @@ class SettingsForm(forms.Form):
     )
     months = forms.CharField(
         label=_("Status talks, months after the plan is agreed"), max_length=40, help_text=_("For example “4, 8”.")
+    )
+
+    needs_min_leaders = forms.IntegerField(
+        label=_("Fewest leaders in a figure of the picture of development needs"),
+        min_value=MIN_NEEDS_MIN_LEADERS,
+        max_value=MAX_NEEDS_MIN_LEADERS,
+        required=False,
+        help_text=_("A count from fewer leaders with a plan is hidden. At least 3."),
     )
 
     def clean_months(self) -> list[int]:

@@ -252,3 +252,91 @@ def latest_released_subject(person: Any) -> Subject | None:
         .order_by("-round__closed_at", "-round_id")
         .first()
     )
+
+
+# --- the organisation's figures for the needs picture ------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgResults:
+    """What the latest released round's organisation report publishes to one reader, by cell.
+
+    `means[(unit or 0, role level or 0)][node key]` is the mean of "everyone else" on that area or
+    competency, exactly as the round's disclosure decision published it for this reader: a unit's
+    areas (the heat map, every unit in the reader's scope), the role levels' areas and the
+    competencies of the reader's own scope. Anything the decision hid, or did not make for this
+    reader, is absent.
+    """
+
+    round: Any
+    means: dict[tuple[int, int], dict[str, float]]
+
+
+def latest_released_round(organisation: Any, framework: Any) -> Any:
+    """The organisation's latest round on the framework whose reports are released and whose
+    disclosure decision is made (one query)."""
+    from kerne.evaluations.models import Disclosure, Round
+
+    return (
+        Round.objects.filter(
+            organisation=organisation,
+            framework=framework,
+            status=RoundStatus.PUBLISHED,
+            disclosure__status=Disclosure.Status.DONE,
+        )
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+
+
+def org_results(round_: Any, person: Any, *, hr: bool, units: Sequence[int]) -> OrgResults:
+    """The published organisation figures of `round_` for the cells of `units` (0: the whole), as
+    the reader may read them: HR everything; anyone else the scope the decision froze for them
+    (ReportReader, the same rule as kerne.reports.access.org_report_scope, which this layer may not
+    import). Two queries."""
+    from kerne.evaluations.models import OrgFigures, ReportReader
+    from kerne.organisation.models import Unit
+
+    if round_ is None:
+        return OrgResults(None, {})
+    scope: int | None = 0
+    inside: set[int] | None = None
+    if not hr:
+        row = (
+            ReportReader.objects.filter(round=round_, person=person, scope__isnull=False)
+            .select_related("scope")
+            .order_by()
+            .first()
+            if person is not None
+            else None
+        )
+        if row is None or row.scope is None:
+            return OrgResults(round_, {})
+        scope = row.scope_id
+        inside = set(
+            Unit.objects.filter(organisation_id=round_.organisation_id, path__startswith=row.scope.path).values_list(
+                "pk", flat=True
+            )
+        )
+    wanted = set(units)
+    means: dict[tuple[int, int], dict[str, float]] = {}
+    for kind, scope_id, role, figures in (
+        OrgFigures.objects.filter(round=round_, view=ALL_OTHERS, scope__in=wanted)
+        .order_by()
+        .values_list("kind", "scope", "role", "figures")
+    ):
+        if inside is not None:
+            # The heat map of the reader's scope; the role levels and competencies of the scope itself.
+            if kind == OrgFigures.Kind.UNIT and scope_id not in inside:
+                continue
+            if kind != OrgFigures.Kind.UNIT and scope_id != scope:
+                continue
+        cell = means.setdefault((scope_id, role if kind == OrgFigures.Kind.ROLE else 0), {})
+        assert isinstance(figures, dict)
+        for key, vector in figures.items():
+            if not key.startswith("n:"):
+                continue
+            mean, answered = _mean(vector)
+            if mean is not None and answered:
+                cell.setdefault(key[2:], mean)
+    return OrgResults(round_, means)

@@ -584,3 +584,59 @@ def plan_patterns(user: Any) -> Patterns:
         by_status=shown(statuses),
         hidden=hidden,
     )
+
+
+# --- HR's catalogue of development activities ------------------------------------------------
+
+
+def catalogue(user: Any, *, show_inactive: bool = True) -> list[Any]:
+    """The organisation's activities with their framework, active first, by name (one query). HR only."""
+    from kerne.development.models import Activity
+
+    organisation = policy.organisation_of(user)
+    if not policy.is_org_admin(user) or organisation is None:
+        raise PermissionError("HR only")
+    rows = Activity.objects.filter(organisation=organisation).select_related("framework")
+    if not show_inactive:
+        rows = rows.filter(active=True)
+    return list(rows.order_by("-active", "name", "pk"))
+
+
+def item_nodes(framework: Framework, *, target_kind: str, statement_keys: list[str], node_key: str) -> set[str]:
+    """The areas and competencies a plan item works on: a statement's competency and area, a
+    competency and its area, an area and its competencies (two queries)."""
+    nodes = {n.pk: n for n in Node.objects.filter(framework=framework).only("id", "key", "parent_id", "depth")}
+    by_key = {n.key: n for n in nodes.values()}
+    found: set[str] = set()
+
+    def up(node: Node | None) -> None:
+        while node is not None:
+            if node.depth <= 1:
+                found.add(node.key)
+            node = nodes.get(node.parent_id) if node.parent_id else None
+
+    if target_kind == "statements" and statement_keys:
+        for node_id in Statement.objects.filter(framework=framework, key__in=statement_keys).values_list(
+            "node_id", flat=True
+        ):
+            up(nodes.get(node_id))
+    elif target_kind == "competency" and node_key in by_key:
+        chosen = by_key[node_key]
+        up(chosen)
+        found.update(n.key for n in nodes.values() if n.parent_id == chosen.pk and n.depth <= 1)
+    return found
+
+
+def item_activities(plan: Plan, nodes: set[str], current: int | None = None) -> tuple[list[Any], list[Any]]:
+    """The catalogue's active activities for the plan's framework: those linked to the item's areas
+    and competencies first, then the others (and the item's own choice, even if since deactivated).
+    One query."""
+    from kerne.development.models import Activity
+
+    rows = list(
+        Activity.objects.filter(organisation_id=plan.organisation_id, framework_id=plan.framework_id)
+        .filter(Q(active=True) | Q(pk=current or 0))
+        .order_by("name", "pk")
+    )
+    linked = [a for a in rows if nodes.intersection(a.node_keys)]
+    return linked, [a for a in rows if a not in linked]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kerne.development import views, views_hr, views_onboarding, views_reflection
+from kerne.development import views, views_hr, views_needs, views_onboarding, views_reflection
 
 app_name = "development"
 
@@ -53,6 +53,13 @@ urlpatterns = [
     path("hr/paamind/", views_hr.remind, name="hr-remind"),
     path("hr/runde/<int:round_id>/frist/", views_hr.talk_days, name="hr-talk-days"),
     path("hr/indstillinger/", views_hr.settings_page, name="hr-settings"),
+    path("hr/katalog/", views_needs.catalogue, name="hr-catalogue"),
+    path("hr/katalog/ny/", views_needs.activity_edit, name="hr-activity-new"),
+    path("hr/katalog/<int:activity_id>/", views_needs.activity_edit, name="hr-activity"),
+    path("hr/katalog/<int:activity_id>/aktiv/", views_needs.activity_active, name="hr-activity-active"),
+    path("behov/", views_needs.needs_page, name="needs"),
+    path("behov/pdf/", views_needs.needs_pdf, name="needs-pdf"),
+    path("behov/excel/", views_needs.needs_xlsx, name="needs-xlsx"),
     path("hr/lus/", views_hr.seasons, name="hr-seasons"),
     path("hr/lus/<int:season_id>/", views_hr.season_page, name="hr-season"),
 ]

@@ -503,7 +503,7 @@ def lus_convene(request: HttpRequest, season_id: int, person_id: int) -> HttpRes
 
 def _plan_context(request: HttpRequest, plan: Plan, reason: str) -> dict[str, Any]:
     party = reason if reason in access.PARTIES else None
-    items = list(plan.items.all())
+    items = list(plan.items.select_related("activity"))
     statements = selectors.level_statements(plan.framework, plan.framework_role_level)
     texts = {s.key: s for s in statements}
     nodes = {n.key: n for n in selectors.plan_nodes(plan.framework)}
@@ -562,6 +562,7 @@ def _item_form(plan: Plan, data: Any = None, item: PlanItem | None = None) -> fo
     initial: dict[str, Any] = {}
     if item is not None:
         initial = {
+            "activity": item.activity_id,
             "target_kind": item.target_kind,
             "statement_keys": item.statement_keys,
             "node_key": item.node_key,
@@ -573,9 +574,23 @@ def _item_form(plan: Plan, data: Any = None, item: PlanItem | None = None) -> fo
         for index, action in enumerate(item.actions[: forms.ACTION_ROWS]):
             initial[f"action_kind_{index}"] = action.get("kind", "")
             initial[f"action_text_{index}"] = action.get("text", "")
+    # The item's areas and competencies: as typed (a form sent back), else as saved.
+    source = data if data is not None else None
+    if source is not None:
+        kind, keys, node_key = (
+            source.get("target_kind", ""),
+            source.getlist("statement_keys"),
+            source.get("node_key", ""),
+        )
+    elif item is not None:
+        kind, keys, node_key = item.target_kind, item.statement_keys, item.node_key
+    else:
+        kind, keys, node_key = "", [], ""
+    linked = selectors.item_nodes(plan.framework, target_kind=kind, statement_keys=keys, node_key=node_key)
     return forms.ItemForm(
         data,
         initial=initial,
+        activities=selectors.item_activities(plan, linked, item.activity_id if item is not None else None),
         statements=[(s.key, s.text) for s in statements],
         nodes=[(n.key, ("— " if n.depth else "") + n.label) for n in nodes],
     )
@@ -598,6 +613,7 @@ def plan_item(request: HttpRequest, plan_id: int, item_id: int | None = None) ->
             actions=form.actions(),
             support=form.cleaned_data["support"],
             due_on=form.cleaned_data["due_on"],
+            activity_id=form.cleaned_data["activity"],
         )
         try:
             plan_services.plan_item_save(actor=request.user, plan=plan, data=data, item=item)

@@ -147,6 +147,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "hr_access": current.hr_access,
             "line_levels": current.line_levels,
             "months": ", ".join(str(m) for m in current.months),
+            "needs_min_leaders": current.needs_min_leaders,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -156,6 +157,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 hr_access=form.cleaned_data["hr_access"],
                 line_levels=form.cleaned_data["line_levels"],
                 months=form.cleaned_data["months"],
+                needs_min_leaders=form.cleaned_data["needs_min_leaders"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)

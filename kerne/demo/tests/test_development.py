@@ -75,3 +75,30 @@ def test_the_demo_promotes_an_employee_through_the_hr_import_and_shows_onboardin
         "medarbejder": 0,
     }
     assert seen["leder-af-medarbejdere"] >= 1
+
+
+def test_the_demo_has_a_catalogue_and_a_needs_picture_with_hidden_cells(seed_frameworks, client):
+    from kerne.accounts.models import User
+    from kerne.development import needs
+    from kerne.development.models import Activity, PlanItem
+
+    organisation = demo_create(seed=2026)
+    assert Activity.objects.filter(organisation=organisation, active=True).count() == 8
+    chosen = PlanItem.objects.filter(plan__organisation=organisation, activity__isnull=False).count()
+    assert chosen > 0
+    hr = User.objects.filter(organisation=organisation, is_org_admin=True).first()
+    picture = needs.needs_picture(hr)
+    assert picture.main.reason is None
+    assert sum(f.count or 0 for f in picture.main.figures) > 0
+    assert sum(f.chosen or 0 for f in picture.main.figures) > 0
+    # Somewhere below the top, cells are hidden: too few leaders, and complements.
+    from kerne.organisation.models import Unit
+
+    reasons = set()
+    for unit_id in Unit.objects.filter(organisation=organisation).values_list("pk", flat=True):
+        below = needs.needs_picture(hr, unit_id=unit_id)
+        reasons |= {r.reason for r in (below.main, *below.units, *below.by_level)}
+    assert {"too-few-leaders", "protects"} <= reasons
+    client.force_login(hr)
+    assert client.get(reverse("development:needs")).status_code == 200
+    assert client.get(reverse("development:hr-catalogue")).status_code == 200

@@ -7,11 +7,13 @@
 - records: what both parties write and confirm (summaries, in versions) and what one writes alone
   (private notes);
 - plans: the development plan, its versions, items and status talks;
+- catalogue: HR's catalogue of development activities linked to the framework;
 - dialogue: the dialogue meeting with the employees and the team's focus points;
-- onboarding: new leaders' programmes, HR's templates per role level, the mentor.
+- onboarding: new leaders' programmes, HR's templates per role level, the mentor;
 - reflection: anyone's private self-reflection on the statements for everyone (only its owner reads it).
 """
 
+from kerne.development.models.catalogue import Activity, ActivityKind
 from kerne.development.models.dialogue import DialogueFormat, FocusPoint, TeamDialogue
 from kerne.development.models.lus import ConversationCard, Lus, LusSeason, LusStatus
 from kerne.development.models.onboarding import (
@@ -42,6 +44,8 @@ from kerne.development.models.talks import ReportTalk, TalkStatus
 
 __all__ = [
     "ActionKind",
+    "Activity",
+    "ActivityKind",
     "ConversationCard",
     "DialogueFormat",
     "FocusPoint",

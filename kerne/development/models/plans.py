@@ -97,6 +97,10 @@ class PlanItem(models.Model):
     actions = models.JSONField(default=list, blank=True)
     support = models.TextField(_("support from the own leader"), blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)
+    # An activity from HR's catalogue the item chose (optional).
+    activity = models.ForeignKey(
+        "development.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="plan_items"
+    )
     status = models.CharField(max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_TALK_DAYS = 14
 MIN_TALK_DAYS, MAX_TALK_DAYS = 7, 21
 DEFAULT_STATUS_MONTHS = [4, 8]
+DEFAULT_NEEDS_MIN_LEADERS, MIN_NEEDS_MIN_LEADERS, MAX_NEEDS_MIN_LEADERS = 3, 3, 20
 
 
 class HrAccess(models.TextChoices):
@@ -33,6 +34,12 @@ class OrganisationSettings(models.Model):
     )
     # Months after the plan is agreed when a status talk is due.
     status_talk_months = models.JSONField(default=list)
+    # The needs picture: a count from fewer leaders than this is hidden (docs/decisions.md).
+    needs_min_leaders = models.PositiveSmallIntegerField(
+        _("fewest leaders in a figure of the needs picture"),
+        default=DEFAULT_NEEDS_MIN_LEADERS,
+        validators=[MinValueValidator(MIN_NEEDS_MIN_LEADERS), MaxValueValidator(MAX_NEEDS_MIN_LEADERS)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

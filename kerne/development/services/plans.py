@@ -109,6 +109,7 @@ def plan_start(*, actor: Any, talk: ReportTalk | None = None, lus: Lus | None = 
                 actions=item.actions,
                 support=item.support,
                 due_on=item.due_on,
+                activity_id=item.activity_id,
                 status=ItemStatus.DRAFT,
                 carried_from=item,
             )
@@ -137,9 +138,10 @@ class ItemData:
     actions: list[dict[str, str]] = field(default_factory=list)
     support: str = ""
     due_on: dt.date | None = None
+    activity_id: int | None = None  # an activity from HR's catalogue
 
 
-def item_check(plan: Plan, data: ItemData) -> dict[str, Any]:
+def item_check(plan: Plan, data: ItemData, item: PlanItem | None = None) -> dict[str, Any]:
     """The item's fields, checked against the plan's framework and the leader's level (Danish errors)."""
     errors: dict[str, str] = {}
     goal = data.goal.strip()
@@ -180,9 +182,23 @@ def item_check(plan: Plan, data: ItemData) -> dict[str, Any]:
         errors["actions"] = _("Add at least one action.")
     if data.due_on is not None and data.due_on < plan.created_at.date() - dt.timedelta(days=366):
         errors["due_on"] = _("The due date is too far in the past.")
+    activity_id = None
+    if data.activity_id is not None:
+        from kerne.development.models import Activity
+
+        activity = Activity.objects.filter(
+            pk=data.activity_id, organisation_id=plan.organisation_id, framework_id=plan.framework_id
+        ).first()
+        if activity is None:
+            errors["activity"] = _("Choose an activity from the organisation's catalogue for this framework.")
+        elif not activity.active and (item is None or item.activity_id != activity.pk):
+            errors["activity"] = _("The activity is no longer offered: choose another one.")
+        else:
+            activity_id = activity.pk
     if errors:
         raise ValidationError(errors)
     return {
+        "activity_id": activity_id,
         "target_kind": data.target_kind,
         "statement_keys": keys,
         "node_key": node_key,
@@ -216,7 +232,7 @@ def _changed(actor: Any, plan: Plan, party: str) -> None:
 @transaction.atomic
 def plan_item_save(*, actor: Any, plan: Plan, data: ItemData, item: PlanItem | None = None) -> PlanItem:
     party = _party(actor, plan)
-    fields = item_check(plan, data)
+    fields = item_check(plan, data, item)
     if item is None:
         if plan.items.count() >= MAX_ITEMS:
             raise ValidationError(
@@ -292,6 +308,7 @@ def _snapshot(plan: Plan) -> list[dict[str, Any]]:
             "actions": i.actions,
             "support": i.support,
             "due_on": i.due_on.isoformat() if i.due_on else None,
+            "activity": i.activity_id,
         }
         for i in plan.items.order_by("position", "pk")
     ]
