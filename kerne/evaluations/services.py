@@ -36,6 +36,7 @@ from kerne.evaluations.models import (
     Subject,
 )
 from kerne.evaluations.questionnaire import framework_questions
+from kerne.evaluations.rules import LEGAL_MINIMUM
 from kerne.frameworks.mapping import suggest_mapping
 from kerne.frameworks.models import Framework, RoleLevelMapping
 from kerne.organisation.models import OrgRoleLevel, Person, Position, Unit
@@ -114,7 +115,7 @@ def validate_settings(settings: RoundSettings, *, today: dt.date) -> dict[str, s
     for key, minimum in settings.group_minimums.items():
         if key in NAMED_GROUPS:
             continue
-        if minimum < 3:
+        if minimum < LEGAL_MINIMUM:
             errors[f"min_{key}"] = _("At least 3 responses are needed before a group is shown.")
     if GroupKey.SELF not in settings.enabled_groups:
         errors["enabled_groups"] = _("The self-evaluation cannot be left out.")
@@ -520,6 +521,36 @@ def rater_change_decide(*, change: RaterChange, approve: bool, actor: Any) -> Ra
         data={"kind": change.kind, "group": change.group.key},
     )
     return change
+
+
+@transaction.atomic
+def group_minimum_lower(*, round_: Round, group_key: str, actor: Any) -> RaterGroup:
+    """Lower an anonymous group's minimum to the legal one (rules.LEGAL_MINIMUM) before the round opens.
+
+    The remedy offered where leaders have fewer invited raters than the group's minimum; never lower
+    than the legal minimum, and only for an anonymous group whose minimum is above it.
+    """
+    _require_admin(actor, round_.organisation)
+    _require_draft(round_)
+    group = RaterGroup.objects.select_for_update().filter(round=round_, key=group_key, enabled=True).first()
+    if group is None or group.named:
+        raise ValidationError(_("The round has no such anonymous rater group."))
+    if group.min_responses <= LEGAL_MINIMUM:
+        raise ValidationError(
+            _("The minimum for %(group)s is already %(min)s, the least allowed.")
+            % {"group": group.get_key_display().lower(), "min": group.min_responses}
+        )
+    before = group.min_responses
+    group.min_responses = LEGAL_MINIMUM
+    group.save(update_fields=["min_responses"])
+    audit_record(
+        actor=actor,
+        action="round.group_minimum_lowered",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"group": group.key, "from": before, "to": LEGAL_MINIMUM},
+    )
+    return group
 
 
 # --- opening -------------------------------------------------------------------------------

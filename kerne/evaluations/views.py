@@ -289,6 +289,7 @@ def round_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "group": group,
             "preview": subject_preview,
             "scale": list(enumerate(round_.scale_labels, start=1)),
+            "warnings": selectors.rater_warnings(round_) if round_.status == RoundStatus.DRAFT else None,
             **_invitation_counts(request, round_),
             "crumbs": _round_crumbs(round_, (None, _("Preview"))),
         },
@@ -312,10 +313,29 @@ def round_open_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round_,
             "problems": services.opening_problems(round_),
+            "warnings": selectors.rater_warnings(round_) if round_.status == RoundStatus.DRAFT else None,
             **_invitation_counts(request, round_),
             "crumbs": _round_crumbs(round_, (None, _("Open the round"))),
         },
     )
+
+
+@policy.org_admin_required
+@require_POST
+def group_minimum_lower_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The remedy on the warnings: lower one group's minimum to the legal one, then back to the page."""
+    round_ = _round(request, pk)
+    _run(
+        request,
+        lambda: services.group_minimum_lower(
+            round_=round_, group_key=str(request.POST.get("group", "")), actor=request.user
+        ),
+        lambda group: (
+            _("The minimum for %(group)s is now %(min)s.")
+            % {"group": group.get_key_display().lower(), "min": group.min_responses}
+        ),
+    )
+    return _back(request, reverse("evaluations:open", args=[round_.pk]))
 
 
 # --- the open round -----------------------------------------------------------------------------------
