@@ -915,11 +915,12 @@ def test_round_preview_and_index_pages_in_fixed_queries(client, world, django_as
     client.force_login(world.hr)
     small = prepared_round(world.org, name="Lille", units=[world.org.people["l1"].positions.get().unit])
     for round_ in (world.round, small):
-        # session, user, round, set-up (5), steps (3), opening problems (3)
-        with django_assert_num_queries(14):
+        # session, user, round, set-up (5), steps (3), role levels (3), opening problems (3)
+        with django_assert_num_queries(17):
             client.get(f"/evaluering/runder/{round_.pk}/")
-        # session, user, round, subjects, groups, nodes, statements, own statements, invitations by group (2)
-        with django_assert_num_queries(10):
+        # session, user, round, subjects, groups, nodes, statements, own statements, invitations by group (2),
+        # the rater warnings (3)
+        with django_assert_num_queries(13):
             client.get(f"/evaluering/runder/{round_.pk}/forhaandsvisning/")
     with django_assert_num_queries(3):  # session, user, approvals (HR has no person: no own evaluations)
         client.get("/evaluering/")
