@@ -286,6 +286,18 @@ class Progress:
     pending_changes: int
 
 
+def reports_state(round_: Round) -> str:
+    """Where a closed round's reports stand (1 query): "preparing", "failed", "ready" or "released"."""
+    from kerne.evaluations.models import Disclosure
+
+    status = Disclosure.objects.filter(round=round_).values_list("status", flat=True).first()
+    if status == Disclosure.Status.FAILED:
+        return "failed"
+    if status != Disclosure.Status.DONE:
+        return "preparing"
+    return "released" if round_.status == RoundStatus.PUBLISHED else "ready"
+
+
 def round_progress(viewer: Any, round_: Round) -> Progress:
     """Counts for the step list (3 queries)."""
     subjects = round_.subjects.aggregate(

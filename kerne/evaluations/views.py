@@ -175,6 +175,8 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
         context["problems"] = services.opening_problems(round_, mapping=_mapping_list(context["mapping"]))
     else:
         context["rates"] = selectors.response_rates(request.user, round_, request.GET.get("side"))
+    if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        context["reports"] = selectors.reports_state(round_)
     if round_.status == RoundStatus.OPEN:
         context["undeliverable"] = selectors.undeliverable(request.user, round_)
         context["counted_at"] = selectors.counted_at(request.user, round_)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         r
         for r in Round.objects.filter(organisation=organisation, status__in=ready)
         .select_related("disclosure", "organisation")
+        .annotate(leaders=Count("subjects", filter=Q(subjects__included=True)))
         .order_by("-closed_at")
         if access.org_report_scope(request.user, r) is not None or policy.is_org_admin(request.user)
     ]

@@ -223,7 +223,7 @@ def test_a_round_through_the_browser(live_server, transactional_db, page, axe, s
     click_and_wait(page, page.get_by_role("button", name="Luk runden nu"))
     checked(page, axe, heading="Forårsrunden 2026")
     assert Round.objects.get().status == RoundStatus.CLOSED
-    assert "Rapporterne til lederne kommer i næste trin." in page.locator("main").inner_text()
+    assert "Rapporterne gøres klar" in page.locator("main").inner_text()
     assert list(Comment.objects.values_list("text", flat=True)) == ["Tydelig retning. Og mere"]
     page.goto(base + "/evaluering/runder/")
     checked(page, axe, heading="Evalueringsrunder")

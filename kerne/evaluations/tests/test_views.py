@@ -893,7 +893,10 @@ def test_closed_round_shows_the_snapshot_summary(client, world, django_capture_o
     assert "I alt: Mindst 10 af 22 har svaret." in page
     own = text(as_user(client, world.leader).get(f"/evaluering/leder/{world.subject.pk}/"))
     assert "Medarbejdere 5 af 5" in own
-    assert "Runden er lukket. Rapporten kommer i næste trin." in own
+    assert (
+        "Runden er lukket. Rapporten kan åbnes herfra og fra Rapporter, når HR frigiver rapporterne; lederen får da"
+        " en e-mail." in own
+    )
 
 
 def test_hr_approves_a_leaders_removal_on_the_approvals_page(client, world):

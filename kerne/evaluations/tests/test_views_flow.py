@@ -270,5 +270,10 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     assert ResponseRate.objects.get(subject=subject, group_key="employees").responded == 5
     l2_closed = summary.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte Direktør", 1)[0]
     assert " ".join(l2_closed.split()) == "1 af 1 0 af 1 færre end 3 af 1 5 af 5 færre end 3 af 1"
-    assert "Rapporterne til lederne kommer i næste trin." in summary
+    assert "kommer i næste trin" not in summary
+    assert (
+        "Rapporter Resultaterne er gemt med anonymitetsreglerne anvendt, og forbindelsen mellem bedømmere og svar er"
+        " slettet. Rapporterne gøres klar: Kerne afgør én gang, hvilke tal der må vises for hvem. Følg det på"
+        " organisationsrapportens side ." in summary
+    )
     assert Invitation.objects.filter(round=round_, status=InvitationStatus.SENT).count() == 22
