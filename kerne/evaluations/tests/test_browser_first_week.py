@@ -165,5 +165,6 @@ def test_a_rater_switches_language_is_told_what_is_missing_and_a_second_tab(live
     note = page.locator("#progress")
     note.filter(has_text="Dine svar er allerede sendt. Intet er ændret.").wait_for()
     assert page.locator("main h1").count() == 1
-    assert page.locator("html").count() == 1 and page.locator("main form.questionnaire").count() == 1
+    assert page.locator("html").count() == 1
+    assert page.locator("main form.questionnaire").count() == 1
     checked(page, axe, heading="Dit syn på Lise Leder 2s ledelse")
