@@ -77,3 +77,17 @@ def test_a_framework_without_role_levels_needs_no_mapping():
     RoleLevel.objects.filter(framework=round_.framework).delete()
     assert services.mapping_problems(round_) is None
     assert not RoleLevelMapping.objects.exists()
+
+
+def test_the_role_level_page_leads_back_only_to_a_page_of_this_site(client):
+    org = build_org()
+    round_ = make_round(org, save_mapping=False)
+    client.force_login(org.hr)
+    slug = round_.framework.slug
+    html = client.get(
+        f"/ledelsesgrundlag/niveauer/?ramme={slug}&tilbage=/evaluering/runder/{round_.pk}/"
+    ).content.decode()
+    assert f'<a href="/evaluering/runder/{round_.pk}/">Tilbage til runden</a>' in html
+    for bad in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        html = client.get(f"/ledelsesgrundlag/niveauer/?ramme={slug}&tilbage={bad}").content.decode()
+        assert "Tilbage til runden" not in html

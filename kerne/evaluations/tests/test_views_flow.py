@@ -189,7 +189,8 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     assert f"Tjek ledelsesniveauerne {refusal}" in round_page
     open_page = client.get(f"/evaluering/runder/{round_.pk}/aabn/")
     assert f"Runden kan ikke åbne endnu {refusal} Tjek og gem ledelsesniveauerne" in text(open_page)
-    assert f'href="/ledelsesgrundlag/niveauer/?ramme={framework.slug}"' in open_page.content.decode()
+    back = f"/evaluering/runder/{round_.pk}/"
+    assert f'href="/ledelsesgrundlag/niveauer/?ramme={framework.slug}&amp;tilbage={back}"' in open_page.content.decode()
     response = client.post(f"/evaluering/runder/{round_.pk}/aabn/", follow=True)
     assert refusal in text(response)
     assert Round.objects.get().status == RoundStatus.DRAFT
@@ -200,7 +201,12 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
         re.findall(r'<select name="(level-\d+)"[^>]*>.*?<option value="(\d*)"[^>]* selected', mapping_page, re.S)
     )
     assert len(choices) == 6  # the organisation's six levels, medarbejder among them
-    client.post("/ledelsesgrundlag/niveauer/", {"ramme": framework.slug, **choices})
+    response = client.post("/ledelsesgrundlag/niveauer/", {"ramme": framework.slug, "tilbage": back, **choices})
+    assert (
+        response["Location"]
+        == f"/ledelsesgrundlag/niveauer/?ramme={framework.slug}&tilbage=%2Fevaluering%2Frunder%2F{round_.pk}%2F"
+    )
+    assert f'<a href="{back}">Tilbage til runden</a>' in client.get(response["Location"]).content.decode()
     assert "Gemt for Ledelsesgrundlag for Social og Sundhed" in text(client.get(f"/evaluering/runder/{round_.pk}/"))
     # ... and opens it: one e-mail per rater.
     assert "22 invitationer sendes ud." in text(client.get(f"/evaluering/runder/{round_.pk}/aabn/"))
