@@ -154,3 +154,13 @@ def test_only_hr_lowers_a_minimum_and_only_before_opening(client):
     client.post(f"/evaluering/runder/{round_.pk}/minimum/", {"group": "employees"})
     assert RaterGroup.objects.get(round=round_, key="employees").min_responses == 5
     assert not AuditEvent.objects.filter(action="round.group_minimum_lowered").exists()
+
+
+def test_the_opening_page_in_fixed_queries(client, django_assert_num_queries):
+    org = build_org()
+    round_ = prepared_round(org)
+    client.force_login(org.hr)
+    # session, user, round, role levels (3), opening problems (3), warnings (3), invitations by group (2)
+    with django_assert_num_queries(14):
+        response = client.get(f"/evaluering/runder/{round_.pk}/aabn/")
+    assert response.status_code == 200
