@@ -79,6 +79,9 @@ def prepare_round(organisation: Any, hr: Any) -> Any:
         ],
     )
     round_ = services.round_create(organisation=organisation, settings=settings, actor=hr)
+    from kerne.frameworks.services import role_level_mapping_save_suggested
+
+    role_level_mapping_save_suggested(organisation=organisation, framework=round_.framework, actor=hr)
     services.subjects_select(round_=round_, actor=hr)
     services.raters_propose(round_=round_, actor=hr)
     return round_

@@ -20,6 +20,7 @@ from kerne.evaluations.disclosure.service import round_disclose
 from kerne.evaluations.models import GroupKey, Invitation, Round, RoundStatus
 from kerne.evaluations.simulate import simulate_answers
 from kerne.frameworks.models import Framework
+from kerne.frameworks.services import role_level_mapping_save_suggested
 from kerne.organisation import selectors
 from kerne.organisation.demo import demo_csv
 from kerne.organisation.hr_sync import org_import_apply
@@ -202,6 +203,7 @@ def _prepared(organisation: Organisation, hr: User, framework: Framework, name: 
         report_levels_above=1,
     )
     round_ = services.round_create(organisation=organisation, settings=settings, actor=hr)
+    role_level_mapping_save_suggested(organisation=organisation, framework=framework, actor=hr)
     services.subjects_select(round_=round_, actor=hr)
     services.raters_propose(round_=round_, actor=hr)
     return round_

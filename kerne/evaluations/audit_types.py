@@ -47,6 +47,11 @@ KIND = Detail(_("Change"), values=dict(RaterChange.Kind.choices))
 register("round.rater_change_approved", _("Change of raters approved"), details={"kind": KIND})
 register("round.rater_change_rejected", _("Change of raters rejected"), details={"kind": KIND})
 register(
+    "round.group_minimum_lowered",
+    _("Group minimum lowered to the legal minimum"),
+    details={"from": Detail(_("Minimum before")), "to": Detail(_("Minimum now"))},
+)
+register(
     "round.opened",
     _("Round opened"),
     details={"invitations": Detail(_("Invitations")), "questions": Detail(_("Questions"))},

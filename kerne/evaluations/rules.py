@@ -11,6 +11,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from kerne.evaluations import minimums
+
 VECTOR_SIZE = 6  # index 0: "Ved ikke"; 1 … 5: the scale
 
 Vector = list[int]
@@ -114,3 +116,63 @@ def months_before(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     return dt.date(year, month, min(day.day, 28))
+
+
+LEGAL_MINIMUM = minimums.LEGAL_MINIMUM  # the fewest answers an anonymous group may be shown from
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """An anonymous group with fewer invited raters than its minimum: alone it can never be shown."""
+
+    group: str
+    invited: int
+    minimum: int
+    group_label: str = ""
+
+    @property
+    def missing(self) -> int:
+        return self.minimum - self.invited
+
+    @property
+    def reaches_legal_minimum(self) -> bool:
+        """Lowering the group's minimum to the legal one would let it be shown when enough answer."""
+        return self.minimum > LEGAL_MINIMUM and self.invited >= LEGAL_MINIMUM
+
+
+@dataclass(frozen=True)
+class LeaderShortfall:
+    """One leader's groups that cannot reach their minimum, and what then happens to their answers.
+
+    `poolable`: together they can still be shown as one pooled group (decide_groups), which needs at
+    least `pool_needs` answers and not everyone invited to it; else their answers are shown nowhere.
+    """
+
+    groups: tuple[Shortfall, ...]
+    poolable: bool
+    pool_needs: int
+
+
+def rater_shortfall(
+    invited: Mapping[str, int],
+    minimums: Mapping[str, int],
+    named: Iterable[str],
+    labels: Mapping[str, str] | None = None,
+) -> LeaderShortfall | None:
+    """The groups of one leader whose invited raters cannot reach the group's minimum (None: all can).
+
+    The same rule closing applies (decide_groups): a group below its minimum is pooled with the
+    leader's other small groups; the pool is shown only when it reaches the highest minimum among
+    them and not everyone in it answered.
+    """
+    named = set(named)
+    short = tuple(
+        Shortfall(group, count, minimums.get(group, 1), (labels or {}).get(group, group))
+        for group, count in invited.items()
+        if group not in named and 0 < count < minimums.get(group, 1)
+    )
+    if not short:
+        return None
+    needs = max(s.minimum for s in short)
+    total = sum(s.invited for s in short)
+    return LeaderShortfall(short, poolable=len(short) > 1 and total - 1 >= needs, pool_needs=needs)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
-from kerne.evaluations import access, phrasing
+from kerne.evaluations import access, phrasing, rules
 from kerne.evaluations.models import (
     NAMED_GROUPS,
     GroupKey,
@@ -142,6 +142,18 @@ class Progress:
     excluded: int
     invitations: int
     pending_changes: int
+
+
+def reports_state(round_: Round) -> str:
+    """Where a closed round's reports stand (1 query): "preparing", "failed", "ready" or "released"."""
+    from kerne.evaluations.models import Disclosure
+
+    status = Disclosure.objects.filter(round=round_).values_list("status", flat=True).first()
+    if status == Disclosure.Status.FAILED:
+        return "failed"
+    if status != Disclosure.Status.DONE:
+        return "preparing"
+    return "released" if round_.status == RoundStatus.PUBLISHED else "ready"
 
 
 def round_progress(viewer: Any, round_: Round) -> Progress:
@@ -533,6 +545,78 @@ def invitations_by_group(viewer: Any, round_: Round) -> list[tuple[RaterGroup, i
     access.require_hr_of_round(viewer, round_)
     counts = dict(Invitation.objects.filter(round=round_).values_list("group_id").annotate(n=Count("pk")).order_by())
     return [(g, counts.get(g.pk, 0)) for g in round_.groups.all() if g.enabled or counts.get(g.pk)]
+
+
+@dataclass(frozen=True)
+class ShortLeader:
+    subject: Subject
+    shortfall: rules.LeaderShortfall
+
+
+@dataclass(frozen=True)
+class GroupShortfall:
+    """One rater group across the round: how many leaders cannot reach its minimum."""
+
+    group: RaterGroup
+    leaders: int  # leaders with some but fewer invited than the minimum
+    at_legal_minimum: int  # of them, how many would reach it with the minimum lowered to the legal one
+
+    @property
+    def can_lower(self) -> bool:
+        return self.group.min_responses > rules.LEGAL_MINIMUM
+
+
+@dataclass(frozen=True)
+class RaterWarnings:
+    """Where the invited raters cannot reach a group's minimum, before the round opens."""
+
+    leaders: list[ShortLeader]
+    groups: list[GroupShortfall]
+    subjects: int  # included leaders in all
+
+    @property
+    def empty(self) -> bool:
+        return not self.leaders
+
+    @property
+    def legal_minimum(self) -> int:
+        return rules.LEGAL_MINIMUM
+
+
+def rater_warnings(round_: Round) -> RaterWarnings:
+    """Per leader and per group: anonymous groups with fewer invited than their minimum (3 queries).
+
+    What happens to their answers follows the closing rule (rules.rater_shortfall): pooled with the
+    leader's other small groups when together they can be shown, otherwise shown nowhere.
+    """
+    groups = [g for g in round_.groups.all() if g.enabled]
+    by_pk = {g.pk: g for g in groups}
+    minimums = {g.key: g.min_responses for g in groups}
+    labels = {g.key: str(g.get_key_display()) for g in groups}
+    invited: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = Invitation.objects.filter(round=round_, subject__included=True).values_list("subject_id", "group_id")
+    for subject_id, group_id, count in rows.annotate(n=Count("pk")).order_by():
+        if group_id in by_pk:
+            invited[subject_id][by_pk[group_id].key] = count
+    subjects = list(round_.subjects.filter(included=True).order_by("unit_name", "name", "pk"))
+    leaders: list[ShortLeader] = []
+    per_group: dict[str, list[rules.Shortfall]] = defaultdict(list)
+    for subject in subjects:
+        shortfall = rules.rater_shortfall(invited.get(subject.pk, {}), minimums, NAMED_GROUPS, labels)
+        if shortfall is None:
+            continue
+        leaders.append(ShortLeader(subject, shortfall))
+        for short in shortfall.groups:
+            per_group[short.group].append(short)
+    return RaterWarnings(
+        leaders=leaders,
+        groups=[
+            GroupShortfall(g, len(per_group[g.key]), sum(1 for s in per_group[g.key] if s.reaches_legal_minimum))
+            for g in groups
+            if per_group.get(g.key)
+        ],
+        subjects=len(subjects),
+    )
 
 
 # --- the open round: undeliverable addresses and reminders -----------------------------------------

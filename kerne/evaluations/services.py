@@ -502,11 +502,44 @@ def rater_change_decide(*, change: RaterChange, approve: bool, actor: User) -> R
     return change
 
 
+@transaction.atomic
+def group_minimum_lower(*, round_: Round, group_key: str, actor: Any) -> RaterGroup:
+    """Lower an anonymous group's minimum to the legal one (minimums.LEGAL_MINIMUM) before the round opens.
+
+    The remedy offered where leaders have fewer invited raters than the group's minimum; never lower
+    than the legal minimum, and only for an anonymous group whose minimum is above it.
+    """
+    _require_admin(actor, round_.organisation)
+    _require_draft(round_)
+    group = RaterGroup.objects.select_for_update().filter(round=round_, key=group_key, enabled=True).first()
+    if group is None or group.named:
+        raise ValidationError(_("The round has no such anonymous rater group."))
+    if group.min_responses <= minimums.LEGAL_MINIMUM:
+        raise ValidationError(
+            _("The minimum for %(group)s is already %(min)s, the least allowed.")
+            % {"group": group.get_key_display().lower(), "min": group.min_responses}
+        )
+    before = group.min_responses
+    group.min_responses = minimums.LEGAL_MINIMUM
+    group.save(update_fields=["min_responses"])
+    audit_record(
+        actor=actor,
+        action="round.group_minimum_lowered",
+        obj=round_,
+        organisation=round_.organisation,
+        data={"group": group.key, "from": before, "to": minimums.LEGAL_MINIMUM},
+    )
+    return group
+
+
 # --- opening -------------------------------------------------------------------------------
 
 
-def opening_problems(round_: Round) -> list[str]:
-    """Why the round cannot open yet (Danish sentences); empty when it can."""
+def opening_problems(round_: Round, *, mapping: list[str] | None = None) -> list[str]:
+    """Why the round cannot open yet (Danish sentences); empty when it can.
+
+    `mapping`: mapping_problems(round_) when the caller has it already.
+    """
     problems = []
     if round_.status != RoundStatus.DRAFT:
         problems.append(_("The round has already been opened."))
@@ -519,7 +552,62 @@ def opening_problems(round_: Round) -> list[str]:
     pending = RaterChange.objects.filter(subject__round=round_, state=RaterChange.State.PENDING).count()
     if pending:
         problems.append(_("%(count)s change(s) to raters are waiting for approval.") % {"count": pending})
+    problems.extend((mapping_problems(round_) or []) if mapping is None else mapping)
     return problems
+
+
+def mapping_problems(round_: Round) -> list[str] | None:
+    """The role level mapping stands in the way of opening (at most 4 queries; none without framework levels).
+
+    The mapping decides which statements each leader is rated on, so HR must have saved it for every
+    level of the included leaders (the mapping page's suggestion is only a suggestion), and the
+    leaders must have been chosen under the mapping as saved. None: nothing to map (the round is
+    not in preparation, or its framework has no role levels).
+    """
+    if round_.status != RoundStatus.DRAFT or not round_.framework.role_levels.exists():
+        return None
+    saved = {
+        level_id: key or ""
+        for level_id, key in RoleLevelMapping.objects.filter(
+            organisation_id=round_.organisation_id, framework_id=round_.framework_id
+        ).values_list("org_role_level_id", "role_level__key")
+    }
+    leaders: list[tuple[int, str, str | None]] = list(
+        round_.subjects.filter(included=True).values_list(
+            "org_role_level_id", "org_role_level__name", "framework_role_level"
+        )
+    )
+    if not leaders:  # before the leaders are chosen: every leader level of the organisation
+        leaders = [
+            (pk, name, None)
+            for pk, name in OrgRoleLevel.objects.filter(
+                organisation_id=round_.organisation_id, is_leader=True
+            ).values_list("pk", "name")
+        ]
+    unsaved: set[str] = set()
+    stale = 0
+    for level_id, level_name, framework_level in leaders:
+        if level_id not in saved:
+            unsaved.add(level_name)
+        elif framework_level is not None and saved[level_id] != framework_level:
+            stale += 1
+    if unsaved:
+        return [
+            _(
+                "The role levels are not saved for %(framework)s: %(levels)s. Check them on the role level page "
+                "and save them; they decide which statements each leader is rated on."
+            )
+            % {"framework": round_.framework.name, "levels": ", ".join(sorted(unsaved))}
+        ]
+    if stale:
+        return [
+            _(
+                "%(count)s leader(s) were chosen before the role levels were changed. Choose the leaders again, "
+                "so that each is rated on the statements of the level as saved."
+            )
+            % {"count": stale}
+        ]
+    return []
 
 
 @transaction.atomic

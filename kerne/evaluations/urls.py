@@ -16,6 +16,7 @@ urlpatterns = [
     path("runder/<int:pk>/bedoemmere/", views.round_raters_view, name="raters"),
     path("runder/<int:pk>/bedoemmere/foreslaa/", views.raters_propose_view, name="raters_propose"),
     path("runder/<int:pk>/forhaandsvisning/", views.round_preview_view, name="preview"),
+    path("runder/<int:pk>/minimum/", views.group_minimum_lower_view, name="minimum_lower"),
     path("runder/<int:pk>/aabn/", views.round_open_view, name="open"),
     path("runder/<int:pk>/paamindelser/", views.reminders_view, name="remind"),
     path("runder/<int:pk>/invitationer/<int:iid>/send-igen/", views.resend_view, name="resend"),

@@ -150,6 +150,16 @@ def round_new_areas_view(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/_round_areas.html", {"form": form, "oob": True})
 
 
+def _mapping(round_: Round) -> dict[str, Any] | None:
+    """The role level step: None when the framework has no role levels (nothing to map)."""
+    problems = services.mapping_problems(round_)
+    return None if problems is None else {"problems": problems}
+
+
+def _mapping_list(mapping: dict[str, Any] | None) -> list[str]:
+    return list(mapping["problems"]) if mapping else []
+
+
 @policy.org_admin_required
 def round_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The round: set-up and steps while prepared, response rates while open, the summary once closed."""
@@ -161,9 +171,12 @@ def round_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if round_.status == RoundStatus.DRAFT:
         context["progress"] = selectors.round_progress(request.user, round_)
-        context["problems"] = services.opening_problems(round_)
+        context["mapping"] = _mapping(round_)
+        context["problems"] = services.opening_problems(round_, mapping=_mapping_list(context["mapping"]))
     else:
         context["rates"] = rates.response_rates(request.user, round_, request.GET.get("side"))
+    if round_.status in (RoundStatus.CLOSED, RoundStatus.PUBLISHED):
+        context["reports"] = selectors.reports_state(round_)
     if round_.status == RoundStatus.OPEN:
         context["undeliverable"] = selectors.undeliverable(request.user, round_)
         context["counted_at"] = rates.counted_at(request.user, round_)
@@ -289,6 +302,7 @@ def round_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "group": group,
             "preview": subject_preview,
             "scale": list(enumerate(round_.scale_labels, start=1)),
+            "warnings": selectors.rater_warnings(round_) if round_.status == RoundStatus.DRAFT else None,
             **_invitation_counts(request, round_),
             "crumbs": _round_crumbs(round_, (None, _("Preview"))),
         },
@@ -306,16 +320,37 @@ def round_open_view(request: HttpRequest, pk: int) -> HttpResponse:
             lambda count: _("The round is open. %(count)s invitations are on their way.") % {"count": count},
         )
         return redirect("evaluations:round" if opened else "evaluations:open", pk=round_.pk)
+    mapping = _mapping(round_)
     return render(
         request,
         "evaluations/round_open.html",
         {
             "round": round_,
-            "problems": services.opening_problems(round_),
+            "problems": services.opening_problems(round_, mapping=_mapping_list(mapping)),
+            "mapping": mapping,
+            "warnings": selectors.rater_warnings(round_) if round_.status == RoundStatus.DRAFT else None,
             **_invitation_counts(request, round_),
             "crumbs": _round_crumbs(round_, (None, _("Open the round"))),
         },
     )
+
+
+@policy.org_admin_required
+@require_POST
+def group_minimum_lower_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The remedy on the warnings: lower one group's minimum to the legal one, then back to the page."""
+    round_ = _round(request, pk)
+    _run(
+        request,
+        lambda: services.group_minimum_lower(
+            round_=round_, group_key=str(request.POST.get("group", "")), actor=request.user
+        ),
+        lambda group: (
+            _("The minimum for %(group)s is now %(min)s.")
+            % {"group": group.get_key_display().lower(), "min": group.min_responses}
+        ),
+    )
+    return _back(request, reverse("evaluations:open", args=[round_.pk]))
 
 
 # --- the open round -----------------------------------------------------------------------------------

@@ -189,11 +189,37 @@ def answer_view(request: HttpRequest, handle: str) -> HttpResponse:
         return _done(request, rater, again=True)
     if posted.errors:
         return _form(request, rater, draft=saved, errors=posted.errors, status=422)
+    language = _chosen_language(request)
+    if language is not None:
+        # The language switch on the form: the draft is saved first, then the form comes back in it.
+        response = HttpResponseRedirect(request.path, status=303)
+        _set_language(response, language)
+        return response
     if htmx:
         return render(
             request, "evaluations/_answer_progress.html", {"form": answering.questionnaire(rater, saved), "saved": True}
         )
     return HttpResponseRedirect(request.path + "?gemt=1", status=303)
+
+
+def _chosen_language(request: HttpRequest) -> str | None:
+    """The language a button of the form's switch asked for, if it is one Kerne speaks."""
+    code = str(request.POST.get("language", ""))
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def _set_language(response: HttpResponse, language: str) -> None:
+    """The same cookie as Django's set_language view, so every page follows the choice."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
 
 
 def _submit(request: HttpRequest, token: str) -> HttpResponse:

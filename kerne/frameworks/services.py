@@ -274,3 +274,26 @@ def role_level_mapping_set(
             data={"changed": changed},
         )
     return len(changed)
+
+
+def role_level_mapping_save_suggested(*, organisation: Any, framework: Framework, actor: Any) -> int:
+    """Save the page's suggestion (suggest_mapping) for every organisation level not saved yet.
+
+    What HR does by pressing "Save" on the mapping page without changing anything: for the demo,
+    the benchmarks and tests that set up a round without the pages. Returns how many levels changed.
+    """
+    from kerne.frameworks.mapping import suggest_mapping
+
+    org_levels = list(OrgRoleLevel.objects.filter(organisation=organisation))
+    framework_levels = list(RoleLevel.objects.filter(framework=framework))
+    saved = set(
+        RoleLevelMapping.objects.filter(organisation=organisation, framework=framework).values_list(
+            "org_role_level_id", flat=True
+        )
+    )
+    by_key = {level.key: level.pk for level in framework_levels}
+    suggestion = suggest_mapping(org_levels, framework_levels)
+    mapping = {level.pk: by_key.get(suggestion.get(level.key) or "") for level in org_levels if level.pk not in saved}
+    if not mapping:
+        return 0
+    return role_level_mapping_set(organisation=organisation, framework=framework, mapping=mapping, actor=actor)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from kerne.accounts import policy
@@ -33,9 +35,18 @@ def _parse(post: Any, org_levels: list[OrgRoleLevel]) -> tuple[dict[int, int | N
     return chosen, errors
 
 
+def _back_to(request: HttpRequest) -> str:
+    """The page HR came from in the round set-up ("tilbage"), when it is a path on this site."""
+    target = str(request.GET.get("tilbage") or request.POST.get("tilbage") or "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
 @policy.org_admin_required
 def role_level_mapping_view(request: HttpRequest) -> HttpResponse:
     organisation = policy.organisation_of(request.user)
+    back = _back_to(request)
     frameworks = list(visible_frameworks(request.user).prefetch_related("role_levels").order_by("publisher", "name"))
     with_levels = [fw for fw in frameworks if list(fw.role_levels.all())]
     slug = request.GET.get("ramme") or request.POST.get("ramme") or (with_levels[0].slug if with_levels else "")
@@ -47,6 +58,7 @@ def role_level_mapping_view(request: HttpRequest) -> HttpResponse:
         "framework": framework,
         "org_levels": org_levels,
         "crumbs": [(reverse("home"), _("Front page")), (None, _("Role levels"))],
+        "back": back,
     }
     if framework is None:
         if slug and request.method == "POST":
@@ -76,7 +88,8 @@ def role_level_mapping_view(request: HttpRequest) -> HttpResponse:
                     _("The role levels for %(framework)s are saved (%(count)s changed).")
                     % {"framework": framework.name, "count": changed},
                 )
-                return redirect(f"{reverse('frameworks:role-level-mapping')}?ramme={framework.slug}")
+                query = urlencode({"ramme": framework.slug, **({"tilbage": back} if back else {})})
+                return redirect(f"{reverse('frameworks:role-level-mapping')}?{query}")
         current = {level.pk: request.POST.get(f"level-{level.pk}", "") for level in org_levels}
     else:
         current = {

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from kerne.core.downloads import content_disposition, download_name, download_re
 from kerne.core.pdf import pdf_response, render_pdf
 from kerne.core.tables import CSV_TYPE, XLSX_TYPE
 from kerne.evaluations.closing import round_publish
-from kerne.evaluations.models import ALL_OTHERS, Disclosure, HiddenReason, ReportReader, Round, Subject
+from kerne.evaluations.models import ALL_OTHERS, Disclosure, HiddenReason, ReportReader, Round, RoundStatus, Subject
 from kerne.reports import access, exports, focus, services
 from kerne.reports.models import PdfBatch
 from kerne.reports.organisation import VIEWS, org_report
@@ -39,6 +39,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(subjects, 50).get_page(request.GET.get("side"))
     rows = [(subject, READER_REASONS.get(str(getattr(subject, "reason", "")), "")) for subject in page.object_list]
     rounds = access.readable_rounds(request.user).select_related("organisation").order_by("-closed_at", "pk")
+    hr_rounds = []
+    if policy.is_org_admin(request.user):  # HR's own line per closed round: what HR may open, or why not
+        hr_rounds = list(
+            Round.objects.filter(
+                organisation=policy.organisation_of(request.user),
+                status__in=[RoundStatus.CLOSED, RoundStatus.PUBLISHED],
+            )
+            .select_related("disclosure")
+            .annotate(leaders=Count("subjects", filter=Q(subjects__included=True)))
+            .order_by("-closed_at", "pk")
+        )
     return render(
         request,
         "reports/list.html",
@@ -46,6 +57,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "rounds": rounds,
+            "hr_rounds": hr_rounds,
+            "person": policy.person_of(request.user),
             "is_admin": policy.is_org_admin(request.user),
         },
     )

@@ -19,7 +19,7 @@ from kerne.accounts.tests.factories import UserFactory
 from kerne.evaluations import services
 from kerne.evaluations.models import Round
 from kerne.frameworks.loader import load_framework_file
-from kerne.frameworks.services import framework_import
+from kerne.frameworks.services import framework_import, role_level_mapping_save_suggested
 from kerne.organisation.models import Organisation, Person
 from kerne.organisation.tests.factories import OrganisationFactory, PositionFactory, UnitFactory
 
@@ -84,7 +84,7 @@ def holstebro(actor: Any = "test") -> Any:
     return framework_import(spec=load_framework_file(HOLSTEBRO_FILE), actor=actor).framework
 
 
-def make_round(org: Org, **overrides: Any) -> Round:
+def make_round(org: Org, *, save_mapping: bool = True, **overrides: Any) -> Round:
     today = timezone.localdate()
     settings = services.RoundSettings(
         name=overrides.pop("name", "Ledelsesevaluering 2026"),
@@ -94,7 +94,11 @@ def make_round(org: Org, **overrides: Any) -> Round:
         comment_areas=overrides.pop("comment_areas", ["stabil-drift"]),
         **overrides,
     )
-    return services.round_create(organisation=org.organisation, settings=settings, actor=org.hr)
+    round_ = services.round_create(organisation=org.organisation, settings=settings, actor=org.hr)
+    if save_mapping:
+        # As HR does on the role level page before opening (issue 14 §2).
+        role_level_mapping_save_suggested(organisation=org.organisation, framework=round_.framework, actor=org.hr)
+    return round_
 
 
 def prepared_round(org: Org, **overrides: Any) -> Round:

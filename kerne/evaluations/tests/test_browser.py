@@ -131,6 +131,13 @@ def test_a_round_through_the_browser(live_server, transactional_db, page, axe, s
     assert RaterChange.objects.get().state == "approved"
     page.goto(f"{base}/evaluering/runder/{round_.pk}/")
     checked(page, axe, heading="Forårsrunden 2026")
+    # The role levels are a step of the set-up: saved on their page before the round can open.
+    click_and_wait(page, page.get_by_role("link", name="Tjek ledelsesniveauerne"))
+    checked(page, axe)
+    click_and_wait(page, page.get_by_role("button", name="Gem"))
+    checked(page, axe)
+    page.goto(f"{base}/evaluering/runder/{round_.pk}/")
+    assert "Gemt for Ledelsesgrundlag for Social og Sundhed" in page.locator("main").inner_text()
     click_and_wait(page, page.get_by_role("link", name="Se spørgeskemaerne på forhånd"))
     checked(page, axe, heading="Forhåndsvisning af Forårsrunden 2026")
     page.get_by_label("Set af").select_option("employees")
@@ -223,7 +230,7 @@ def test_a_round_through_the_browser(live_server, transactional_db, page, axe, s
     click_and_wait(page, page.get_by_role("button", name="Luk runden nu"))
     checked(page, axe, heading="Forårsrunden 2026")
     assert Round.objects.get().status == RoundStatus.CLOSED
-    assert "Rapporterne til lederne kommer i næste trin." in page.locator("main").inner_text()
+    assert "Rapporterne er klar, men endnu ikke frigivet til lederne." in page.locator("main").inner_text()
     assert list(Comment.objects.values_list("text", flat=True)) == ["Tydelig retning. Og mere"]
     page.goto(base + "/evaluering/runder/")
     checked(page, axe, heading="Evalueringsrunder")

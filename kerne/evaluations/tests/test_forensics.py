@@ -25,6 +25,7 @@ from kerne.evaluations import answering, closing, keys, services
 from kerne.evaluations.models import Comment, Draft, GroupKey, Invitation, Response, Round, SealedResponse
 from kerne.evaluations.tests import forensics
 from kerne.evaluations.tests.builders import holstebro, link_path
+from kerne.frameworks.services import role_level_mapping_save_suggested
 from kerne.organisation.tests.factories import OrganisationFactory, PositionFactory, UnitFactory
 
 ANONYMOUS = {GroupKey.EMPLOYEES, GroupKey.PEERS, GroupKey.PARTNERS}
@@ -94,6 +95,7 @@ def drive_round(evidence: forensics.Evidence, *, mid_round_copy: bool) -> dict[s
         ),
         actor=hr,
     )
+    role_level_mapping_save_suggested(organisation=organisation, framework=round_.framework, actor=hr)
     services.subjects_select(round_=round_, actor=hr)
     services.raters_propose(round_=round_, actor=hr)
     services.round_open(round_=round_, actor=hr)

@@ -893,7 +893,10 @@ def test_closed_round_shows_the_snapshot_summary(client, world, django_capture_o
     assert "I alt: Mindst 10 af 22 har svaret." in page
     own = text(as_user(client, world.leader).get(f"/evaluering/leder/{world.subject.pk}/"))
     assert "Medarbejdere 5 af 5" in own
-    assert "Runden er lukket. Rapporten kommer i næste trin." in own
+    assert (
+        "Runden er lukket. Rapporten kan åbnes herfra og fra Rapporter, når HR frigiver rapporterne; lederen får da"
+        " en e-mail." in own
+    )
 
 
 def test_hr_approves_a_leaders_removal_on_the_approvals_page(client, world):
@@ -915,11 +918,12 @@ def test_round_preview_and_index_pages_in_fixed_queries(client, world, django_as
     client.force_login(world.hr)
     small = prepared_round(world.org, name="Lille", units=[world.org.people["l1"].positions.get().unit])
     for round_ in (world.round, small):
-        # session, user, round, set-up (5), steps (3), opening problems (3)
-        with django_assert_num_queries(14):
+        # session, user, round, set-up (5), steps (3), role levels (3), opening problems (3)
+        with django_assert_num_queries(17):
             client.get(f"/evaluering/runder/{round_.pk}/")
-        # session, user, round, subjects, groups, nodes, statements, own statements, invitations by group (2)
-        with django_assert_num_queries(10):
+        # session, user, round, subjects, groups, nodes, statements, own statements, invitations by group (2),
+        # the rater warnings (3)
+        with django_assert_num_queries(13):
             client.get(f"/evaluering/runder/{round_.pk}/forhaandsvisning/")
     with django_assert_num_queries(3):  # session, user, approvals (HR has no person: no own evaluations)
         client.get("/evaluering/")

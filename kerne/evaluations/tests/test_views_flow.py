@@ -108,6 +108,8 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     # 1. HR creates the round.
     client.force_login(org.hr)
     assert client.get("/evaluering/runder/ny/").status_code == 200
+    new_page = client.get("/evaluering/runder/ny/").content.decode()
+    assert '<a href="/ledelsesgrundlag/niveauer/">Tjek ledelsesniveauerne</a>' in new_page
     response = client.post("/evaluering/runder/ny/", round_post(framework.pk))
     round_ = Round.objects.get()
     assert response.status_code == 302
@@ -177,7 +179,36 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     assert RoundQuestion.objects.count() == 0
     assert not Invitation.objects.exclude(token_hash=None).exists()
 
-    # 6. HR opens the round: one e-mail per rater.
+    # 6. HR opens the round: refused while the role levels are not saved (nothing changes) ...
+    refusal = (
+        "Ledelsesniveauerne er ikke gemt for Ledelsesgrundlag for Social og Sundhed: Chef, Direktør, Leder af"
+        " medarbejdere. Tjek dem på siden om ledelsesniveauer, og gem dem; de afgør, hvilke udsagn hver leder"
+        " bedømmes på."
+    )
+    round_page = text(client.get(f"/evaluering/runder/{round_.pk}/"))
+    assert f"Tjek ledelsesniveauerne {refusal}" in round_page
+    open_page = client.get(f"/evaluering/runder/{round_.pk}/aabn/")
+    assert f"Runden kan ikke åbne endnu {refusal} Tjek og gem ledelsesniveauerne" in text(open_page)
+    back = f"/evaluering/runder/{round_.pk}/"
+    assert f'href="/ledelsesgrundlag/niveauer/?ramme={framework.slug}&amp;tilbage={back}"' in open_page.content.decode()
+    response = client.post(f"/evaluering/runder/{round_.pk}/aabn/", follow=True)
+    assert refusal in text(response)
+    assert Round.objects.get().status == RoundStatus.DRAFT
+    assert not Invitation.objects.exclude(token_hash=None).exists()
+    # ... HR saves the suggested levels on the role level page ...
+    mapping_page = client.get(f"/ledelsesgrundlag/niveauer/?ramme={framework.slug}").content.decode()
+    choices = dict(
+        re.findall(r'<select name="(level-\d+)"[^>]*>.*?<option value="(\d*)"[^>]* selected', mapping_page, re.S)
+    )
+    assert len(choices) == 6  # the organisation's six levels, medarbejder among them
+    response = client.post("/ledelsesgrundlag/niveauer/", {"ramme": framework.slug, "tilbage": back, **choices})
+    assert (
+        response["Location"]
+        == f"/ledelsesgrundlag/niveauer/?ramme={framework.slug}&tilbage=%2Fevaluering%2Frunder%2F{round_.pk}%2F"
+    )
+    assert f'<a href="{back}">Tilbage til runden</a>' in client.get(response["Location"]).content.decode()
+    assert "Gemt for Ledelsesgrundlag for Social og Sundhed" in text(client.get(f"/evaluering/runder/{round_.pk}/"))
+    # ... and opens it: one e-mail per rater.
     assert "22 invitationer sendes ud." in text(client.get(f"/evaluering/runder/{round_.pk}/aabn/"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/evaluering/runder/{round_.pk}/aabn/", follow=True)
@@ -245,5 +276,10 @@ def test_a_round_from_set_up_to_closing(client, django_capture_on_commit_callbac
     assert ResponseRate.objects.get(subject=subject, group_key="employees").responded == 5
     l2_closed = summary.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte Direktør", 1)[0]
     assert " ".join(l2_closed.split()) == "1 af 1 0 af 1 færre end 3 af 1 5 af 5 færre end 3 af 1"
-    assert "Rapporterne til lederne kommer i næste trin." in summary
+    assert "kommer i næste trin" not in summary
+    assert (
+        "Rapporter Resultaterne er gemt med anonymitetsreglerne anvendt, og forbindelsen mellem bedømmere og svar er"
+        " slettet. Rapporterne gøres klar: Kerne afgør én gang, hvilke tal der må vises for hvem. Følg det på"
+        " organisationsrapportens side ." in summary
+    )
     assert Invitation.objects.filter(round=round_, status=InvitationStatus.SENT).count() == 22

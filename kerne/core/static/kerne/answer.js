@@ -1,9 +1,7 @@
-// The rater's form: focus the error summary after a refused submit, and warn before leaving with
-// text that has not been saved yet (answers and comments are saved in the background by htmx).
+// The rater's form: warn before leaving with text that has not been saved yet (answers and
+// comments are saved in the background by htmx). The error summary is focused by kerne.js.
 (function () {
   "use strict";
-  var summary = document.querySelector("[data-focus-on-load]");
-  if (summary) { summary.focus(); }
   var form = document.querySelector("form[data-warn-unsaved]");
   if (!form) { return; }
   var pending = 0;
