@@ -163,3 +163,66 @@ def test_the_direktoer_cannot_subtract_the_reports_she_may_open_from_her_stateme
     assert derivable == []
     # The numbers she knows are real: the three reports do hold "everyone else" on the statements.
     assert sum(len(v) for v in known.values()) > 0
+
+
+# --- 2. HR's whole organisation beside a unit leader's subtree --------------------------------------------
+
+
+def _unit_table(content: str) -> dict[tuple[str, str], list[str]]:
+    """(unit, raters) → the row of the export's unit table (leaders, respondents, area means, note)."""
+    sections = attacker.csv_sections(content)
+    units = next(s for s in sections if s[0][0] == "Enhed")
+    return {(row[0], row[2]): row[3:] for row in units[1:]}
+
+
+def test_hr_and_the_chef_cannot_difference_the_whole_and_the_subtree_to_get_the_direktoer(
+    django_capture_on_commit_callbacks,
+):
+    from kerne.reports.tests.builders import build_wide_org
+
+    org = build_wide_org(slug="forskel", leaders=5, employees=6)
+    top = org.people["dir"].positions.get().unit
+    _staff(org, "dir", top, 6)  # the direktør leads a staff of her own, who rate her
+    # HR may not open the personal reports: the direktør's figures are protected from HR too.
+    round_ = closed_round(org, django_capture_on_commit_callbacks, seed=12, report_to_hr=False)
+    hr, chef = _client(org, None), _client(org, "chef")
+    director = _subject(round_, org, "dir")
+    assert hr.get(f"/rapporter/leder/{director.pk}/").status_code == 403
+    assert chef.get(f"/rapporter/leder/{director.pk}/").status_code == 403
+    # The direktør's report holds her staff's answers (so there is something to protect).
+    rates = SubjectResult.objects.get(subject=director, group_key="employees").respondents
+    assert rates >= 5
+    whole = hr.get(f"/rapporter/runde/{round_.pk}/eksport.csv").content.decode()
+    hr_units, hr_statements = _unit_table(whole), _statement_table(whole)
+    # HR's whole organisation: seven leaders, shown where no class of answers holds fewer than three
+    # leaders (exact figures as the export has them) …
+    assert hr_units[("Alle i udsnittet", "Alle andre")] == ["7", "68", "", "3,52", "", "", "3,80", "Nogle områder er skjult"]
+    assert hr_units[("Alle i udsnittet", "Medarbejdere")] == ["7", "42", "3,64", "3,51", "3,82", "3,80", "3,73", ""]
+    assert len(hr_statements) == 7
+    # … and the chef's subtree (six of the seven) is hidden in it, both views: the whole less the
+    # subtree would be the direktør alone.
+    hidden_note = "Skjult: for få ledere eller respondenter, eller tallet ville afsløre et skjult tal"
+    for view in ("Alle andre", "Medarbejdere"):
+        assert hr_units[("Ældreområdet", view)] == [""] * 7 + [hidden_note]
+    # The chef's own report of the subtree shows none of it either (the one decision holds for
+    # every reader), so there is no export to set beside HR's.
+    page = chef.get(f"/rapporter/runde/{round_.pk}/").content.decode()
+    assert "Ældreområdet · 6 ledere" in attacker.text(page)
+    heat = attacker.table(page, "Gennemsnit pr. enhed og område")
+    assert heat is not None
+    assert all(attacker.shown(cell) is None for row in heat.rows[1:] for cell in row[3:])
+    assert {row[2] for row in heat.rows[1:]} == {"–"}
+    assert "Stærkeste og svageste udsagn" not in page
+    assert chef.get(f"/rapporter/runde/{round_.pk}/eksport.csv").status_code == 404
+    # The attack: every figure shown both for the whole (HR) and the subtree (the chef), subtracted.
+    # Nothing is shown for both, so nothing about the direktør alone comes out.
+    chef_rows = {row[0]: row for row in heat.rows[1:]}
+    both = [
+        unit
+        for unit, row in chef_rows.items()
+        if any(attacker.shown(cell) is not None for cell in row[3:]) or row[2] != "–"
+    ]
+    assert both == []
+    # And the whole alone pins nothing of hers: her staff's answers are among 68 respondents'
+    # of seven leaders, no class of answers holds fewer than three of them.
+    assert int(hr_units[("Alle i udsnittet", "Alle andre")][1]) - rates > 0
