@@ -145,15 +145,23 @@ class Program:
         self.ub_rows.append(row)
         self.ub_rhs.append(rhs)
 
-    def mean_between(self, counts: list[list[int]], low: float, high: float, known: tuple[float, float] = (0, 0)):
+    def mean_between(
+        self,
+        counts: list[list[int]],
+        low: float,
+        high: float,
+        known: tuple[float, float] = (0, 0),
+        weights: np.ndarray = VALUES,
+    ) -> None:
         """The mean of the answers counted by `counts` (each five variables: answers of 1 … 5,
-        together with `known` = (sum of values, answers) the attacker knows are in it) lies in
-        [low, high]: Σ v·x − low·Σ x ≥ 0 and Σ v·x − high·Σ x ≤ 0, linear."""
+        together with `known` = (weighted sum, answers) the attacker knows are in it) lies in
+        [low, high]: Σ w·x − low·Σ x ≥ 0 and Σ w·x − high·Σ x ≤ 0, linear. With `weights` = the
+        values it is a mean; with (1, 1, 0, 0, 0) the share of answers of 1 or 2."""
         total, answers = known
         below: dict[int, float] = {}
         above: dict[int, float] = {}
         for five in counts:
-            for value, variable in zip(VALUES, five, strict=True):
+            for value, variable in zip(weights, five, strict=True):
                 below[variable] = below.get(variable, 0.0) + (low - value)
                 above[variable] = above.get(variable, 0.0) + (value - high)
         self.at_most(below, total - low * answers)
