@@ -217,6 +217,7 @@ def test_every_viewer_of_the_demo_is_protected_by_the_stored_decision(demo):
     # 2. Our own auditor, for HR, a direktør, a chef and a leader of leaders.
     hr_client = _login(hr)
     outcome = {kind: _attack(kind, client, seen, round_, hr_client) for kind, (_n, client, seen) in sample.items()}
+    print("OUTCOME", outcome)
     assert outcome == {}
 
 
