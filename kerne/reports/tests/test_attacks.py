@@ -9,6 +9,7 @@ tables and the CSV, its own linear programs) are in attacker.py and know nothing
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -226,3 +227,125 @@ def test_hr_and_the_chef_cannot_difference_the_whole_and_the_subtree_to_get_the_
     # And the whole alone pins nothing of hers: her staff's answers are among 68 respondents'
     # of seven leaders, no class of answers holds fewer than three of them.
     assert int(hr_units[("Alle i udsnittet", "Alle andre")][1]) - rates > 0
+
+
+# --- 3. comments, single answers and the pool below the minimum -------------------------------------------
+
+
+def _answer(invitation: Any, values: dict[int, int], default: int, comment: str = "") -> None:
+    """Answer through the rater's own link, as the questionnaire posts it."""
+    from kerne.evaluations import answering
+    from kerne.evaluations.models import Invitation
+    from kerne.evaluations.tests.builders import rater
+
+    the_rater = rater(Invitation.objects.select_related("round").get(pk=invitation.pk))
+    form = answering.questionnaire(the_rater)
+    data = {item.field: str(values.get(item.question.pk, default)) for _a, items, _c in form.areas for item in items}
+    if comment:
+        data["c-stabil-drift"] = comment
+    posted = answering.parse_post(the_rater.invitation, data, partial=False)
+    answering.response_submit(token=the_rater.token, posted=posted)
+
+
+EMPLOYEE_COMMENTS = [f"{letter}: medarbejder {n} om driften." for n, letter in enumerate("ABCDEFGH", start=1)]
+
+
+def test_comments_single_answers_and_a_pinning_pool_give_nothing_away(django_capture_on_commit_callbacks):
+    from kerne.evaluations import closing, services
+    from kerne.evaluations.models import Invitation, ResponseRate
+    from kerne.evaluations.tests.builders import prepared_round
+    from kerne.reports.tests.builders import build_wide_org
+
+    org = build_wide_org(slug="kommentar", leaders=2, employees=8)
+    round_ = prepared_round(org, allow_dont_know=True)
+    subject = _subject(round_, org, "l1")
+    # Five partners besides the one fellow leader (Leder 2): both groups are below their minimum of 3.
+    for n in range(5):
+        services.rater_change_direct(
+            subject=subject, kind="add", group_key="partners", name=f"Partner {n}", email=f"p{n}@x.dk", actor=org.hr
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(round_=round_, actor=org.hr)
+    round_.refresh_from_db()
+    invitations = {
+        key: list(Invitation.objects.filter(subject=subject, group__key=key).order_by("pk"))
+        for key in ("self", "manager", "employees", "peers", "partners")
+    }
+    assert {k: len(v) for k, v in invitations.items()} == {
+        "self": 1, "manager": 1, "employees": 8, "peers": 1, "partners": 5
+    }
+    question = next(iter(services_questions(round_, subject)))
+    _answer(invitations["self"][0], {}, 4)
+    _answer(invitations["manager"][0], {}, 4, comment="Du skaber ro i driften.")
+    # On the first statement seven employees choose "Ved ikke" and one chooses 3; they comment in
+    # alphabetical order (so the submit order is the sorted order).
+    for index, invitation in enumerate(invitations["employees"]):
+        _answer(invitation, {question.pk: 3 if index == 0 else 0}, 4, comment=EMPLOYEE_COMMENTS[index])
+    # The single invited fellow leader answers, and two of the five partners: 1 + 2 = 3 reaches the
+    # pool's minimum, but each group was below 3, so it holds at most 1 and 2: the pool would pin both.
+    _answer(invitations["peers"][0], {}, 2, comment="Kollega: svært at få fat på.")
+    for invitation in invitations["partners"][:2]:
+        _answer(invitation, {}, 5, comment="Partner: et godt samarbejde.")
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.round_close(round_=round_, actor=org.hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.round_publish(round_=round_, actor=org.hr)
+    assert {r.group_key: (r.invited, r.responded, r.shown, r.pooled) for r in ResponseRate.objects.filter(subject=subject)} == {
+        "self": (1, 1, True, False),
+        "manager": (1, 1, True, False),
+        "employees": (8, 8, True, False),
+        "peers": (1, None, False, False),
+        "partners": (5, None, False, False),
+    }
+    html = _client(org, "l1").get(f"/rapporter/leder/{subject.pk}/").content.decode()
+    page = attacker.text(html)
+    # The rates: the two small groups say "færre end 3", nothing pooled, no count to subtract from.
+    rates = attacker.table(html, "Hvem svarede")
+    assert rates is not None
+    assert rates.rows[1:] == [
+        ["Selvevaluering", "1", "1"],
+        ["Egen leder", "1", "1"],
+        ["Medarbejdere", "8", "8"],
+        ["Lederkolleger", "1", "færre end 3"],
+        ["Samarbejdspartnere", "5", "færre end 3"],
+    ]
+    assert "Øvrige bedømmere samlet" not in page
+    # Comments: none from the fellow leader or the partners; the own leader's apart and labelled;
+    # the employees' all there, but not in the order they came in.
+    assert "Kollega: svært at få fat på." not in page
+    assert "Partner: et godt samarbejde." not in page
+    assert "Egen leder: Du skaber ro i driften." in page
+    shown_comments = [c for c in re.findall(r"<li>([A-H]: medarbejder \d om driften\.)</li>", html)]
+    assert sorted(shown_comments) == EMPLOYEE_COMMENTS
+    assert shown_comments != EMPLOYEE_COMMENTS
+    assert "Ordret, i tilfældig rækkefølge, uden navne" in page
+    # The statement one employee answered on the scale: not shown for the employees ("få svar"),
+    # nor as part of "everyone else", where the own leader's named answer could be subtracted.
+    rows = {row[0].split(" | ")[-1]: row for t in attacker.tables(html) if t.caption.startswith("Udsagn i") for row in t.rows}
+    heading = next(t.rows[0] for t in attacker.tables(html) if t.caption.startswith("Udsagn i"))
+    cells = dict(zip(heading, rows[question.text], strict=False))
+    assert cells["Medarbejdere"] == "– få svar"
+    assert attacker.shown(cells["Alle andre"]) is None
+    assert cells["Egen leder"] == "4,0 (1 pers.)"
+    # Elsewhere "n" is people, and the page says so in Danish: eight employees on a statement of
+    # another area (in the same competency a figure is hidden to protect the one above).
+    other = next(q for q in services_questions(round_, subject) if q.node_path[0] != question.node_path[0])
+    assert dict(zip(heading, rows[other.text], strict=False))["Medarbejdere"] == "4,0 (8 pers.)"
+    assert "(i parentes: personer, der har svaret på skalaen)" in page
+    # No anonymous figure anywhere on the page is from one person.
+    anonymous = [c for t in attacker.tables(html) for row in t.rows for c in row if (f := attacker.shown(c)) and f[1] == 1]
+    assert len(anonymous) == page.count("(1 pers.)")
+    assert all(
+        heading[i] in ("Selvevaluering", "Egen leder")
+        for t in attacker.tables(html)
+        if t.caption.startswith("Udsagn i")
+        for row in t.rows[1:]
+        for i, c in enumerate(row)
+        if (f := attacker.shown(c)) and f[1] == 1
+    )
+
+
+def services_questions(round_: Round, subject: Any) -> list[Any]:
+    from kerne.evaluations.questionnaire import applies_to
+
+    return [q for q in round_.questions.order_by("position") if applies_to(q, subject.framework_role_level)]
