@@ -349,3 +349,85 @@ def services_questions(round_: Round, subject: Any) -> list[Any]:
     from kerne.evaluations.questionnaire import applies_to
 
     return [q for q in round_.questions.order_by("position") if applies_to(q, subject.framework_role_level)]
+
+
+# --- 4. live counts while the round runs ------------------------------------------------------------------
+
+
+def test_live_counts_move_once_a_day_in_bands_and_totals_pin_no_hidden_cell(django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kerne.evaluations import services
+    from kerne.evaluations.models import DailyCount, Invitation, InvitationStatus
+    from kerne.evaluations.tests.builders import build_org, prepared_round
+
+    org = build_org(slug="levende")
+    round_ = prepared_round(org)
+    subject = _subject(round_, org, "l2")
+    group = round_.groups.get(key="employees")
+    Invitation.objects.bulk_create(
+        Invitation(round=round_, subject=subject, group=group, name=f"Ekstra {i}", email=f"x{i}@levende.dk")
+        for i in range(17)
+    )  # 22 employees invited
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(round_=round_, actor=org.hr)
+    Invitation.objects.filter(round=round_).update(status=InvitationStatus.SENT)
+    employees = list(Invitation.objects.filter(subject=subject, group=group).order_by("pk"))
+    peers = Invitation.objects.get(subject__person=org.people["l1"], group__key="peers")
+    hr = _client(org, None)
+    url = f"/evaluering/runder/{round_.pk}/"
+
+    def answered(count: int) -> None:
+        Invitation.objects.filter(pk__in=[i.pk for i in employees[:count]]).update(submitted=True)
+
+    def next_day() -> None:
+        DailyCount.objects.update(taken_at=timezone.now() - dt.timedelta(days=1))
+        call_command("evaluations_tick", stdout=io.StringIO())
+
+    def seen() -> tuple[str, str]:
+        page = attacker.text(hr.get(url).content.decode())
+        row = page.split("Lise Leder 2 Plejecenter 2", 1)[1].split("Dorte", 1)[0]
+        employees = re.findall(r"(færre end \d+ af 22|\d+(?:–\d+)? af 22)", row)
+        assert len(employees) == 1, row
+        return employees[0], page.split("I alt: ", 1)[1].split(".", 1)[0]
+
+    # What HR sees after each answer comes in, and at each day's count. The own fellow leader of
+    # Leader 1 answers too (a group of one, below its minimum of three: never counted in).
+    observed = []
+    for step, count in [("day 1", 0), ("6 in", 6), ("7 in", 7), ("day 2", 7), ("9 in", 9), ("10 in", 10)]:
+        if step.startswith("day"):
+            next_day()
+        else:
+            answered(count)
+            if count == 7:
+                Invitation.objects.filter(pk=peers.pk).update(submitted=True)
+        observed.append((step, *seen()))
+    next_day()
+    observed.append(("day 3", *seen()))
+    answered(17)
+    next_day()
+    observed.append(("day 4", *seen()))
+    assert observed == [
+        # Nothing moves while answers come in; from the minimum (5) the count is a band of 5.
+        ("day 1", "færre end 5 af 22", "Endnu for få svar til at vise et tal (38 inviteret)"),
+        ("6 in", "færre end 5 af 22", "Endnu for få svar til at vise et tal (38 inviteret)"),
+        ("7 in", "færre end 5 af 22", "Endnu for få svar til at vise et tal (38 inviteret)"),
+        ("day 2", "5–9 af 22", "Mindst 5 af 38 har svaret"),
+        ("9 in", "5–9 af 22", "Mindst 5 af 38 har svaret"),
+        ("10 in", "5–9 af 22", "Mindst 5 af 38 har svaret"),
+        ("day 3", "10–14 af 22", "Mindst 10 af 38 har svaret"),
+        ("day 4", "15–19 af 22", "Mindst 15 af 38 har svaret"),
+    ]
+    # The attacker's best: the total says "at least" the shown bands' lowest figures, so the total
+    # less the shown cells is 0, whatever the hidden cells hold (here: the fellow leader's answer).
+    page = attacker.text(hr.get(url).content.decode())
+    assert "Mindst 15 af 38" in page and "15 af 38" not in page.replace("Mindst 15 af 38", "")
+    # HR may send reminders, but is never told how many they reach (beside 38 invited, it would
+    # give the exact number who have answered, hidden cells included).
+    response = hr.post(f"/evaluering/runder/{round_.pk}/paamindelser/", follow=True)
+    assert response.status_code == 200
+    said = attacker.text(response.content.decode())
+    assert "Påmindelserne går til alle, der ikke har svaret og ikke har fået en påmindelse i dag." in said
