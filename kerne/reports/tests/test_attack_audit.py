@@ -169,11 +169,11 @@ def test_every_viewer_of_the_demo_is_protected_by_the_stored_decision(demo):
     assert disclosure.audit["narrowest_range"] >= MEAN_INTERVAL
     built, published, readers = _built(round_)
     decided = {org.relevant(built, r) for r in readers}
-    leaders = Person.objects.filter(
-        pk__in=round_.readers.values_list("person_id", flat=True)
-    ).order_by("pk")
+    leaders = Person.objects.filter(pk__in=round_.readers.values_list("person_id", flat=True)).order_by("pk")
     # The demo's employee login (demo_create_logins): the one login who leads nobody.
-    employee = User.objects.get(organisation=organisation, person__isnull=False, person__in=Person.objects.exclude(pk__in=leaders))
+    employee = User.objects.get(
+        organisation=organisation, person__isnull=False, person__in=Person.objects.exclude(pk__in=leaders)
+    )
     viewers: list[tuple[str, User, Person | None]] = [("HR", hr, None)]
     viewers += [(f"leader {p.name}", _user_for(p), p) for p in leaders]
     viewers.append(("employee", employee, employee.person))
@@ -202,7 +202,9 @@ def test_every_viewer_of_the_demo_is_protected_by_the_stored_decision(demo):
         kind = "HR" if seen.whole else person.positions.get(valid_to__isnull=True).role_level.key
         classes[kind] += 1
         # The sample for the second part: of each kind, the viewer with the most reports they may not open.
-        strangers = len(round_.subjects.filter(included=True, unit__path__startswith=seen.scope.path if seen.scope else "")) - len(seen.opened)
+        strangers = len(
+            round_.subjects.filter(included=True, unit__path__startswith=seen.scope.path if seen.scope else "")
+        ) - len(seen.opened)
         if kind in ("HR", "direktoer", "chef", "leder-af-ledere") and strangers >= sample.get(kind, (-1,))[0]:
             sample[kind] = (strangers, client, seen)
     # Every login class of the demo was tried: HR and 35 leaders from the kommunaldirektør down.
@@ -217,8 +219,25 @@ def test_every_viewer_of_the_demo_is_protected_by_the_stored_decision(demo):
     # 2. Our own auditor, for HR, a direktør, a chef and a leader of leaders.
     hr_client = _login(hr)
     outcome = {kind: _attack(kind, client, seen, round_, hr_client) for kind, (_n, client, seen) in sample.items()}
-    print("OUTCOME", outcome)
-    assert outcome == {}
+    assert outcome == {
+        # HR may open every personal report of the round (report_to_hr), the chefs and the leaders
+        # of leaders every report under them (report_levels_above=1): nothing is hidden from them.
+        "HR": {"strangers": 0},
+        "chef": {"strangers": 0},
+        "leder-af-ledere": {"strangers": 0},
+        # The direktør with the most reports she may not open: five leaders three levels down.
+        # 53 published figures she sees hold their answers; 418 figures of their reports (every
+        # statement, competency and area, both views) each keep at least 1.26 scale points of room
+        # (836 linear programs), and their respondents (both views) at least the group's minimum.
+        "direktoer": {
+            "strangers": 5,
+            "constraints": 53,
+            "programs": 836,
+            "protected_means": 418,
+            "narrowest_mean_range_x1000": 1263,
+            "protected_counts": 10,
+        },
+    }
 
 
 # --- 2. an auditor of our own, from what the pages and exports show ------------------------------------
@@ -275,7 +294,8 @@ def _read_personal(
         others = attacker.shown(cells.get("Alle andre", ""))
         if others is not None:
             counts = attacker.distribution(cells["Alle andres svar 1–5"])
-            assert counts is not None and sum(counts) == others[1]
+            assert counts is not None
+            assert sum(counts) == others[1]
             known.others[question] = counts
             pair.others = others[1]
         staff = attacker.shown(cells.get("Medarbejdere", ""))
@@ -305,9 +325,7 @@ def _attack(viewer: str, client: Client, seen: Seen, round_: Round, hr_client: C
     competency_of = {q.pk: q.node_path[1][0] for q in questions if len(q.node_path) > 1}
     area_names = {q.node_path[0][1]: q.node_path[0][0] for q in questions}
     competency_names = {q.node_path[1][1]: q.node_path[1][0] for q in questions if len(q.node_path) > 1}
-    snapshot = {
-        (r.subject_id, r.group_key): r.statements for r in SubjectResult.objects.filter(round=round_)
-    }
+    snapshot = {(r.subject_id, r.group_key): r.statements for r in SubjectResult.objects.filter(round=round_)}
     subjects = [
         s
         for s in Subject.objects.filter(round=round_, included=True).select_related("unit", "org_role_level")
@@ -315,6 +333,9 @@ def _attack(viewer: str, client: Client, seen: Seen, round_: Round, hr_client: C
     ]
     strangers = [s for s in subjects if s.pk not in seen.opened]
     known_leaders = [s for s in subjects if s.pk in seen.opened]
+    if not strangers:
+        # They may open every report in what they see: nothing of it is hidden from them.
+        return {"strangers": 0}
     known = {s.pk: _read_personal(client, s, questions, snapshot)[0] for s in known_leaders}
     # The attacker's gift: how many answered each statement of each stranger, and whether it is in
     # the organisation figures at all (read off HR's copy of the reports).
@@ -335,7 +356,11 @@ def _attack(viewer: str, client: Client, seen: Seen, round_: Round, hr_client: C
         # The rows come in the order of the unit tree (which the attacker knows): matched in turn.
         top = seen.scope.depth + 1 if seen.scope else min(u.depth for u in units.values())
         tree = sorted(
-            (u for u in units.values() if seen.scope is None or (u.path.startswith(seen.scope.path) and u != seen.scope)),
+            (
+                u
+                for u in units.values()
+                if seen.scope is None or (u.path.startswith(seen.scope.path) and u != seen.scope)
+            ),
             key=lambda u: u.path,
         )
         position = {"others": 0, "employees": 0}
@@ -415,7 +440,9 @@ def _range_means(strangers, known, gift, means, exact, area_of, competency_of, f
                     parts[(stranger.pk, question, "rest")] = variables = program.variables(5)
                     program.equal(dict.fromkeys(variables, 1.0), pair.others - pair.employees)
 
-        def view_of(subject: int, question: int, view: str) -> list[list[int]]:
+        def view_of(
+            subject: int, question: int, view: str, parts: dict[tuple[int, int, str], list[int]] = parts
+        ) -> list[list[int]]:
             pair = gift[subject][1].get(question)
             if pair is None:
                 return []
@@ -443,7 +470,9 @@ def _range_means(strangers, known, gift, means, exact, area_of, competency_of, f
             if not questions:
                 continue
             fives = [f for s in leaders if s.pk in gift for q in questions for f in view_of(s.pk, q, view)]
-            program.mean_between(fives, low, high, known_of(leaders, questions, view, weights), np.asarray(weights, float))
+            program.mean_between(
+                fives, low, high, known_of(leaders, questions, view, weights), np.asarray(weights, float)
+            )
         for leaders, question, vector in exact:
             if question not in in_area:
                 continue
@@ -458,9 +487,14 @@ def _range_means(strangers, known, gift, means, exact, area_of, competency_of, f
         # the area, in both views.
         for stranger in strangers:
             mine = [q for q in gift[stranger.pk][1] if q in in_area]
-            groups = [[q] for q in mine] + [
-                [q for q in mine if competency_of.get(q) == c] for c in sorted({competency_of.get(q) for q in mine} - {None})
-            ] + [mine]
+            groups = (
+                [[q] for q in mine]
+                + [
+                    [q for q in mine if competency_of.get(q) == c]
+                    for c in sorted({competency_of.get(q) for q in mine} - {None})
+                ]
+                + [mine]
+            )
             for view in ("others", "employees"):
                 for questions in groups:
                     fives = [f for q in questions for f in view_of(stranger.pk, q, view)]
@@ -472,6 +506,10 @@ def _range_means(strangers, known, gift, means, exact, area_of, competency_of, f
                         for q in questions
                     )
                     low, high = program.extremes(objective)
+                    # The real answers (HR's copy) are among the solutions: the attacker's equations are right.
+                    source = gift[stranger.pk][0].others if view == "others" else gift[stranger.pk][0].employees
+                    real = sum(float(v * c) for q in questions for v, c in zip(attacker.VALUES, source[q], strict=True))
+                    assert low - 1e-6 <= real <= high + 1e-6, (stranger.name, view, questions)
                     found["programs"] += 2
                     protected += 1
                     spread = (high - low) / answers
@@ -513,7 +551,7 @@ def _range_counts(round_, strangers, known_leaders, counts, gift) -> dict[str, i
     program = attacker.Program()
     variables: dict[tuple[int, str], int] = {}
     for stranger in strangers:
-        others, employees, invited, invited_employees = truth.get(stranger.pk, (0, 0, 0, 0))
+        _others, _employees, invited, invited_employees = truth.get(stranger.pk, (0, 0, 0, 0))
         r, e = program.variables(2)
         variables[(stranger.pk, "others")], variables[(stranger.pk, "employees")] = r, e
         program.upper[r], program.upper[e] = float(invited), float(invited_employees)  # invited: a gift
@@ -532,12 +570,8 @@ def _range_counts(round_, strangers, known_leaders, counts, gift) -> dict[str, i
             low, high = program.extremes({variable: 1.0})
             real = truth.get(stranger.pk, (0, 0, 0, 0))[0 if view == "others" else 1]
             assert low - 1e-6 <= real <= high + 1e-6
-            prior = program.upper[variable]  # the room there is before anything is shown
+            # The room there is before anything is shown: none for a group too small ever to be shown.
+            prior = program.upper[variable] if program.upper[variable] >= minimum else 0.0
             protected += 1
-            if high - low < min(minimum, prior) - 1e-6:
-                for leaders, v, total in counts:
-                    if v == view and stranger in leaders:
-                        print("ROW", v, total, [(s.name, s.pk in variables, truth.get(s.pk) or known.get(s.pk)) for s in leaders])
-                print("STRANGERS", [(s.name, s.unit.name, truth.get(s.pk)) for s in strangers])
             assert high - low >= min(minimum, prior) - 1e-6, (stranger.name, view, low, high, real)
     return {"protected_counts": protected}
