@@ -508,7 +508,11 @@ def _range_means(strangers, known, gift, means, exact, area_of, competency_of, f
                     low, high = program.extremes(objective)
                     # The real answers (HR's copy) are among the solutions: the attacker's equations are right.
                     source = gift[stranger.pk][0].others if view == "others" else gift[stranger.pk][0].employees
-                    real = sum(float(v * c) for q in questions for v, c in zip(attacker.VALUES, source[q], strict=True))
+                    real = sum(
+                        float(v * c)
+                        for q in questions
+                        for v, c in zip(attacker.VALUES, source.get(q, [0] * 5), strict=True)
+                    )
                     assert low - 1e-6 <= real <= high + 1e-6, (stranger.name, view, questions)
                     found["programs"] += 2
                     protected += 1
