@@ -82,16 +82,17 @@ def text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-FIGURE = re.compile(r"^(\d+,\d) \((\d+) pers\.\)$")
+FIGURE = re.compile(r"^(\d+,\d)(?: \((\d+) pers\.\))?$")
 COUNTS = re.compile(r"(\d+), (\d+), (\d+), (\d+), (\d+) \|")
 
 
 def shown(cell: str) -> tuple[float, int] | None:
-    """A report cell "3,4 (5 pers.)" as (mean, people); None when hidden or empty."""
+    """A report cell "3,4 (5 pers.)" as (mean, people), "3,4" (an organisation row that does not say
+    how many) as (mean, 0); None when hidden or empty."""
     match = FIGURE.match(cell.strip())
     if match is None:
         return None
-    return float(match.group(1).replace(",", ".")), int(match.group(2))
+    return float(match.group(1).replace(",", ".")), int(match.group(2) or 0)
 
 
 def distribution(cell: str) -> list[int] | None:
