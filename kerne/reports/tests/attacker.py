@@ -1,8 +1,9 @@
 """What an attacker can read off Kerne's pages and exports, and what they can work out from it.
 
 Used by test_attacks.py here and kerne/demo/tests/test_attack_audit.py. It knows nothing of the
-disclosure decision's own data: it reads the HTML tables (through html.parser), the CSV export and the PDF text, as a
-careful user with a spreadsheet would, and solves its own linear programs (scipy's HiGHS).
+disclosure decision's own data: it reads the HTML tables (through html.parser) and the CSV
+export, as a careful user with a spreadsheet would, and solves its own linear programs (scipy's
+HiGHS).
 """
 
 from __future__ import annotations
