@@ -77,10 +77,11 @@ def decide_groups(
 
     Named groups (self, own leader) are shown when anyone answered. An anonymous group is shown
     alone when it reaches its minimum. Anonymous groups below their minimum are pooled; the pool is
-    shown when it reaches the highest minimum among its members and, when `invited` is given, not
-    everyone invited to it answered: a pool in which all answered would tell the leader, who knows
-    whom they invited, that each member group answered in full. Otherwise its answers are shown
-    nowhere (not even inside "alle andre", which would let them be derived by subtraction).
+    shown when it reaches the highest minimum among its members and does not pin any member group's
+    count: each member stayed below its minimum, so it holds at most min(invited, minimum - 1); a
+    pool as large as the sum of those ceilings would tell the leader every member's count. Otherwise
+    its answers are shown nowhere (not even inside "alle andre", which would let them be derived by
+    subtraction).
     """
     named = set(named)
     shown: list[str] = []
@@ -98,7 +99,16 @@ def decide_groups(
             below.append(group)
     pooled_count = sum(respondents[g] for g in below)
     reaches = pooled_count > 0 and pooled_count >= max(minimums.get(g, 1) for g in below)
-    pins = len(below) > 1 and invited is not None and pooled_count >= sum(invited.get(g, 0) for g in below)
+    # Whoever reads the report knows that each pooled group stayed below its minimum (or it would be
+    # shown alone), and the leader knows whom they invited: a member group's count is at most
+    # min(invited, minimum - 1). A pool that reaches the sum of those ceilings pins every member's
+    # count (a single invited peer who answered, beside two of three partners: 1 + 2 = 3), so it is
+    # not shown. Below the ceilings each member's count keeps a range (issue 10, §3).
+    ceiling = sum(
+        max(0, min(invited.get(g, 0) if invited is not None else minimums.get(g, 1), minimums.get(g, 1) - 1))
+        for g in below
+    )
+    pins = pooled_count >= ceiling
     if reaches and not pins:
         return GroupDecision(tuple(shown), tuple(below), (), pooled_count)
     return GroupDecision(tuple(shown), (), tuple(below), 0)

@@ -33,7 +33,7 @@ def _mean(cell: Cell, key: str) -> float | None:
 def _cell_values(cell: Cell, report: OrgReport) -> list[Any]:
     return [
         None if cell.hidden else cell.leaders,
-        None if cell.hidden else cell.respondents,
+        cell.respondents if cell.complete else None,
         *[_mean(cell, key) for key, _name, _p in report.areas],
         _note(cell),
     ]

@@ -41,6 +41,12 @@ class Cell:
         return not self.vectors
 
     @property
+    def complete(self) -> bool:
+        """Every figure of the row is shown: only then does it show its counts (respondents,
+        invited), which the decision publishes only beside all of the row's figures."""
+        return bool(self.vectors) and not self.reasons
+
+    @property
     def hidden_nodes(self) -> frozenset[str]:
         return frozenset(self.reasons)
 
@@ -55,7 +61,8 @@ class Cell:
     def node(self, key: str) -> Figure:
         vector = self.vectors.get(key)
         if vector is not None:
-            return figure(vector, self.respondents or None)
+            # The people it is from: the row's respondents, shown only with a complete row.
+            return figure(vector, self.respondents if self.complete else 0)
         return hidden(self.reasons[key]) if key in self.reasons else EMPTY
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -263,10 +264,20 @@ def _store(
         for part in subject.unit.path.strip("/").split("/"):
             if part:
                 by_unit[int(part)].append(subject)
+    # The leaders with answers in each view's figures (their people are counted in a row's figures).
+    in_view = {
+        view: set(built.pair_subject[np.isin(built.pair_part, org.IN_VIEW[view])].tolist()) for view in org.VIEWS
+    }
     rows = []
     for (kind, view, scope, role), cell in cells.items():
         members = [s.pk for s in by_unit.get(scope, []) if kind != "role" or s.org_role_level_id == role]
-        shown = bool(cell["figures"])
+        # A row's counts (respondents, invited) are published only beside every one of its figures,
+        # and count only the leaders with answers in them: then two rows' counts differ only by
+        # leaders whose answers the published figures hold, which the decision keeps in classes of
+        # at least `min_leaders`. Beside a partly hidden row, or counting a leader with no answers
+        # in the figures, a difference of two rows could be one leader's count (issue 10 §2).
+        shown = bool(cell["figures"]) and not cell["hidden"]
+        counted = [s for s in members if s in in_view[view]]
         rows.append(
             (
                 round_.pk,
@@ -277,8 +288,8 @@ def _store(
                 cell["figures"],
                 cell["leaders"],
                 cell["hidden"],
-                sum(respondents[view].get(s, 0) for s in members) if shown else 0,
-                sum(invited[view].get(s, 0) for s in members) if shown else 0,
+                sum(respondents[view].get(s, 0) for s in counted) if shown else 0,
+                sum(invited[view].get(s, 0) for s in counted) if shown else 0,
             )
         )
     bulk_insert(

@@ -217,12 +217,23 @@ def test_decide_groups_rules():
     assert decision.in_all_others == ()
     decision = rules.decide_groups({"self": 0, "employees": 6, "peers": 0}, minimums, named)
     assert decision.shown == ("employees",)
-    # A pool is shown only when not everyone invited to it answered (else each member group's
-    # count is pinned: the leader knows whom they invited).
-    below = {"peers": 2, "partners": 2}
-    assert rules.decide_groups(below, minimums, named, {"peers": 2, "partners": 3}).pooled == ("peers", "partners")
-    pinned = rules.decide_groups(below, minimums, named, {"peers": 2, "partners": 2})
-    assert (pinned.pooled, pinned.suppressed) == ((), ("peers", "partners"))
+    # A pool is shown only when it pins no member group's count. Each member stayed below its
+    # minimum, so it holds at most min(invited, minimum - 1): peers 2 of 2 and partners 2 of 3 make 4,
+    # the most the pool could hold, so both counts would be known (issue 10 §3: this pool used to be
+    # shown). Everyone invited answering is the same case.
+    assert rules.decide_groups({"peers": 2, "partners": 1}, minimums, named, {"peers": 2, "partners": 3}).pooled == (
+        "peers",
+        "partners",
+    )
+    for below, invited in (
+        ({"peers": 2, "partners": 2}, {"peers": 2, "partners": 3}),
+        ({"peers": 2, "partners": 2}, {"peers": 2, "partners": 2}),
+        ({"peers": 1, "partners": 2}, {"peers": 1, "partners": 5}),  # the single invited peer
+    ):
+        pinned = rules.decide_groups(below, minimums, named, invited)
+        assert (pinned.pooled, pinned.suppressed) == ((), ("peers", "partners")), below
+    # Without the invitations the ceilings are the minimums less one: 4 + 2 = 6 is the most.
+    assert rules.decide_groups({"employees": 4, "partners": 2}, minimums, named).pooled == ()
 
 
 def test_named_groups_are_shown_with_a_single_answer(opened):

@@ -35,6 +35,8 @@ def show_figure(figure: Figure | None) -> SafeString:
 
     A filter rather than an included template: the organisation report shows tens of thousands."""
     if figure is not None and figure.mean is not None:
+        if not figure.people:  # an organisation row with a hidden figure does not say how many
+            return format_html("{}", floatformat(figure.mean, 1))
         people = ngettext("%(counter)s pers.", "%(counter)s pers.", figure.people) % {"counter": figure.people}
         return format_html('{} <span class="n">({})</span>', floatformat(figure.mean, 1), people)
     reason = figure.reason if figure is not None else ""
