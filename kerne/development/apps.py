@@ -9,10 +9,11 @@ class DevelopmentConfig(AppConfig):
 
     def ready(self) -> None:
         from kerne.evaluations.signals import round_published
-        from kerne.organisation.signals import leaders_arrived
+        from kerne.organisation.signals import leaders_arrived, people_left
 
         round_published.connect(_create_report_talks, dispatch_uid="development.report_talks")
         leaders_arrived.connect(_start_onboardings, dispatch_uid="development.onboardings")
+        people_left.connect(_end_onboardings, dispatch_uid="development.onboardings_end")
 
 
 def _create_report_talks(sender: object, round_id: int, **kwargs: object) -> None:
@@ -41,3 +42,20 @@ def _start_onboardings(sender: object, *, organisation: Any, person_ids: list[in
         onboardings_start_for_arrivals(organisation=organisation, person_ids=person_ids)
     except Exception:
         logging.getLogger(__name__).exception("Onboardings were not started for %s", person_ids)
+
+
+def _end_onboardings(sender: object, *, organisation: Any, person_ids: list[int], **kwargs: object) -> None:
+    """The HR import (inside its transaction) found people who left: the service ends their programmes.
+
+    A savepoint of its own, so a failure here is logged and leaves the import as it was."""
+    import logging
+
+    from django.db import transaction
+
+    from kerne.development.services.onboarding import onboardings_end_for_leavers
+
+    try:
+        with transaction.atomic():
+            onboardings_end_for_leavers(organisation=organisation, person_ids=person_ids)
+    except Exception:
+        logging.getLogger(__name__).exception("Onboardings of %s were not ended", person_ids)

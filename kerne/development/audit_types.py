@@ -119,7 +119,12 @@ register("development.onboarding_step_done", _("Onboarding step ticked off"), de
 register("development.onboarding_step_undone", _("Onboarding step ticked off undone"), details={"as": AS_PARTY})
 register("development.onboarding_mentor_confirmed", _("Mentor of a new leader confirmed"))
 register("development.onboarding_mentor_chosen", _("Mentor of a new leader chosen"))
-register("development.onboarding_cancelled", _("Onboarding of a new leader stopped"))
+register(
+    "development.onboarding_cancelled",
+    _("Onboarding of a new leader stopped"),
+    details={"why": Detail(_("Why"), values={"left": _("the new leader has left (HR import)")})},
+)
+register("development.onboarding_mentor_left", _("The mentor of a new leader has left (HR import)"))
 register(
     "development.onboarding_completed",
     _("Onboarding of a new leader completed"),

@@ -480,6 +480,48 @@ def onboardings_start_for_arrivals(*, organisation: Organisation, person_ids: li
     return started
 
 
+@transaction.atomic
+def onboardings_end_for_leavers(*, organisation: Organisation, person_ids: list[int]) -> dict[str, int]:
+    """The HR import found people who have left: a new leader's programme stops, and a programme
+    whose mentor left has no mentor until HR chooses another (HR's overview shows it)."""
+    stopped = 0
+    for onboarding in Onboarding.objects.filter(
+        organisation=organisation, leader_id__in=person_ids, status=OnboardingStatus.ACTIVE
+    ).select_related("leader"):
+        onboarding.status = OnboardingStatus.CANCELLED
+        onboarding.completed_on = timezone.localdate()
+        onboarding.save(update_fields=["status", "completed_on"])
+        audit_record(
+            actor=IMPORT_ACTOR,
+            action="development.onboarding_cancelled",
+            obj=onboarding,
+            organisation=organisation,
+            about=onboarding.leader,
+            label=onboarding.leader_name,
+            data={"why": "left"},
+        )
+        stopped += 1
+    orphaned = 0
+    for onboarding in Onboarding.objects.filter(
+        organisation=organisation, mentor_id__in=person_ids, status=OnboardingStatus.ACTIVE
+    ).select_related("leader"):
+        onboarding.mentor = None
+        onboarding.mentor_name = ""
+        onboarding.mentor_reason = ""
+        onboarding.mentor_status = MentorStatus.NONE
+        onboarding.save(update_fields=["mentor", "mentor_name", "mentor_reason", "mentor_status"])
+        audit_record(
+            actor=IMPORT_ACTOR,
+            action="development.onboarding_mentor_left",
+            obj=onboarding,
+            organisation=organisation,
+            about=onboarding.leader,
+            label=onboarding.leader_name,
+        )
+        orphaned += 1
+    return {"stopped": stopped, "without_mentor": orphaned}
+
+
 # --- ticking steps off ----------------------------------------------------------------------------
 
 

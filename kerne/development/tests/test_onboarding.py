@@ -450,3 +450,36 @@ def test_the_import_sends_only_people_new_in_a_leading_position(kommune, django_
     assert sent == [["32"]]
     assert Onboarding.objects.filter(leader__employee_number="32", source=OnboardingSource.IMPORT).count() == 1
     assert not Onboarding.objects.filter(leader__employee_number__in=["22", "30", "31"]).exists()
+
+
+def test_who_leaves_in_the_hr_import_ends_their_programme_or_leaves_it_without_a_mentor(
+    kommune, django_capture_on_commit_callbacks
+):
+    organisation, hr = kommune
+    nina = Onboarding.objects.get(leader__employee_number="25", status=OnboardingStatus.ACTIVE)
+    emil = Onboarding.objects.get(leader__employee_number="111", status=OnboardingStatus.ACTIVE)
+    assert emil.mentor is not None
+    mentor_number = emil.mentor.employee_number
+    assert mentor_number != "25"
+    rows = [r for r in second_file() if not r.startswith(("25;", f"{mentor_number};"))]
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = org_import_apply(organisation=organisation, data=csv(rows), filename="e.csv", actor=hr)
+    assert plan.applied
+    nina.refresh_from_db()
+    emil.refresh_from_db()
+    assert (nina.status, nina.completed_on) == (OnboardingStatus.CANCELLED, TODAY)
+    assert (emil.status, emil.mentor_id, emil.mentor_name, emil.mentor_status) == (
+        OnboardingStatus.ACTIVE,
+        None,
+        "",
+        MentorStatus.NONE,
+    )
+    events = list(
+        AuditEvent.objects.filter(action__in=["development.onboarding_cancelled", "development.onboarding_mentor_left"])
+        .order_by("pk")
+        .values_list("action", "about_label", "data")
+    )
+    assert events == [
+        ("development.onboarding_cancelled", "Nina Ny", {"why": "left"}),
+        ("development.onboarding_mentor_left", "Emil Første", {}),
+    ]
