@@ -151,7 +151,7 @@ register(
     details={**ACTIVITY, "fields": Detail(_("Fields changed"))},
 )
 register("development.activity_deactivated", _("Development activity deactivated"), details=ACTIVITY)
-register("development.activity_reactivated", _("Development activity made active again"), details=ACTIVITY)
+register("development.activity_reactivated", _("Development activity offered again"), details=ACTIVITY)
 register(
     "development.needs_exported",
     _("Picture of development needs downloaded"),

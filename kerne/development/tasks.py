@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
-from kerne.development import notify
+from kerne.development import needs, notify
 from kerne.development.services import onboarding, reminders
 
 BATCH_SIZE = 200
@@ -60,6 +60,7 @@ def development_tick_task(day: str = "") -> dict[str, int]:
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     done = tick(today)
     onboarding_done = onboarding_tick(today)
+    needs.needs_warm()  # the needs picture's decision, made before HR or a direktør opens it
     return {
         **done,
         "onboarding_reminders": onboarding_done["reminders"],

@@ -847,3 +847,30 @@ def test_hr_sets_the_minimum_and_a_bad_one_changes_nothing(kommune, client):
     assert picture.main.reason_text == "Skjult: færre end 5 ledere med en plan."
     event = AuditEvent.objects.get(action="development.settings_set")
     assert event.data["needs_min_leaders"] == 5
+
+
+def test_the_clock_makes_the_decision_before_anyone_opens_the_picture(kommune):
+    from django.core.management import call_command
+
+    calls = []
+    original = suppression.decide
+
+    def counted(*args: Any, **kwargs: Any) -> suppression.Decision:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    needs.suppression.decide = counted  # type: ignore[assignment]
+    try:
+        call_command("development_tick", stdout=io.StringIO())
+        assert calls == [1]  # one organisation, one framework with plans
+        needs.needs_picture(kommune.hr)
+        assert calls == [1]  # HR's first view reads it
+        call_command("development_tick", stdout=io.StringIO())
+        assert calls == [1]  # nothing changed: nothing decided
+        Plan.objects.filter(pk=kommune.plans["b1_2"].pk).update(status=PlanStatus.CLOSED)
+        call_command("development_tick", stdout=io.StringIO())
+        assert calls == [1, 1]
+        needs.needs_picture(kommune.hr)
+        assert calls == [1, 1]
+    finally:
+        needs.suppression.decide = original  # type: ignore[assignment]

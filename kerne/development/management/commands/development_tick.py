@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kerne.development.needs import needs_warm
 from kerne.development.tasks import onboarding_tick, tick
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         today = dt.date.fromisoformat(options["date"]) if options.get("date") else timezone.localdate()
         done = tick(today)
         started = onboarding_tick(today)
+        needs_warm()  # the needs picture's decision, made before HR or a direktør opens it
         done = {**done, "onboarding_reminders": started["reminders"], "onboardings_completed": started["completed"]}
         if done["reminders"]:
             self.stdout.write(_("Queued %(count)s reminder(s).") % {"count": done["reminders"]})
