@@ -154,7 +154,7 @@ def main() -> int:
                 "HR, the largest unit, one role level",
                 f"/udvikling/behov/?enhed={largest}&ledelsesniveau={level['org_role_level_id']}",
             ),
-            ("HR, Excel file", "/udvikling/behov/excel/"),
+            ("HR, Excel file", "/udvikling/behov/xlsx/"),
         ):
             median, cpu, queries = timed(client, url, args.repeat)
             results.append((label, median, cpu, queries))

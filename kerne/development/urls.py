@@ -59,7 +59,7 @@ urlpatterns = [
     path("hr/katalog/<int:activity_id>/aktiv/", views_needs.activity_active, name="hr-activity-active"),
     path("behov/", views_needs.needs_page, name="needs"),
     path("behov/pdf/", views_needs.needs_pdf, name="needs-pdf"),
-    path("behov/excel/", views_needs.needs_xlsx, name="needs-xlsx"),
+    path("behov/xlsx/", views_needs.needs_xlsx, name="needs-xlsx"),
     path("hr/lus/", views_hr.seasons, name="hr-seasons"),
     path("hr/lus/<int:season_id>/", views_hr.season_page, name="hr-season"),
 ]
