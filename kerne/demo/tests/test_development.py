@@ -1,18 +1,25 @@
-"""The demo shows the development work at once: talks in every state, LUS, plans, overdue talks."""
+"""The demo shows the development work at once: talks in every state, LUS, plans, overdue talks,
+onboarding, the needs picture, the team's translation and the private reflection (one build)."""
 
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 
+from kerne.accounts import policy
+from kerne.accounts.models import User
 from kerne.demo.services import demo_create
+from kerne.demo.translation import _login_of
 from kerne.development.models import Lus, LusStatus, Plan, PlanStatus, ReportTalk, TalkStatus, TeamDialogue
+from kerne.development.services import reflection as reflections
+from kerne.frameworks.models import ProposalStatus, TranslationProposal, UnitTranslation
 
 pytestmark = pytest.mark.django_db
+ROLE_PAGE = "/ledelsesgrundlag/holstebro-social-og-sundhed/rolle/leder-af-medarbejdere/"
 
 
-def test_the_demo_has_talks_lus_and_plans_in_every_state(seed_frameworks, mailoutbox, client):
-    organisation = demo_create(seed=2026)
+def check_talks_lus_and_plans_in_every_state(organisation, mailoutbox, client):
     talks = ReportTalk.objects.filter(organisation=organisation)
     assert set(talks.values_list("status", flat=True)) >= {
         TalkStatus.PLANNED,
@@ -33,16 +40,12 @@ def test_the_demo_has_talks_lus_and_plans_in_every_state(seed_frameworks, mailou
         assert client.get(reverse("me")).status_code == 200
 
 
-def test_the_demo_promotes_an_employee_through_the_hr_import_and_shows_onboarding(
-    seed_frameworks, mailoutbox, client, django_capture_on_commit_callbacks
-):
+def check_an_employee_promoted_through_the_hr_import_and_onboarding(organisation, mailoutbox, client):
     import datetime as dt
 
     from kerne.accounts.models import User
     from kerne.development.models import MentorStatus, Onboarding, OnboardingSource, OnboardingStatus
 
-    with django_capture_on_commit_callbacks(execute=True):
-        organisation = demo_create(seed=2026)
     onboardings = Onboarding.objects.filter(organisation=organisation).order_by("pk")
     summary = [(o.source, o.status, o.mentor_status) for o in onboardings]
     assert summary == [
@@ -77,12 +80,11 @@ def test_the_demo_promotes_an_employee_through_the_hr_import_and_shows_onboardin
     assert seen["leder-af-medarbejdere"] >= 1
 
 
-def test_the_demo_has_a_catalogue_and_a_needs_picture_with_hidden_cells(seed_frameworks, client):
+def check_a_catalogue_and_a_needs_picture_with_hidden_cells(organisation, mailoutbox, client):
     from kerne.accounts.models import User
     from kerne.development import needs
     from kerne.development.models import Activity, PlanItem
 
-    organisation = demo_create(seed=2026)
     assert Activity.objects.filter(organisation=organisation, active=True).count() == 8
     chosen = PlanItem.objects.filter(plan__organisation=organisation, activity__isnull=False).count()
     assert chosen > 0
@@ -102,3 +104,50 @@ def test_the_demo_has_a_catalogue_and_a_needs_picture_with_hidden_cells(seed_fra
     client.force_login(hr)
     assert client.get(reverse("development:needs")).status_code == 200
     assert client.get(reverse("development:hr-catalogue")).status_code == 200
+
+
+def check_two_units_have_translated_and_the_employee_has_two_reflections(organisation, mailoutbox, client):
+    counts = dict(
+        UnitTranslation.objects.filter(organisation=organisation)
+        .values_list("unit__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    assert sorted(counts.values()) == [2, 4]
+    assert TranslationProposal.objects.filter(organisation=organisation, status=ProposalStatus.PENDING).count() == 1
+    leader = _login_of(organisation, "leder-af-medarbejdere")
+    employee = _login_of(organisation, leader=False)
+    client.force_login(leader)
+    html = client.get(ROLE_PAGE).content.decode()
+    assert f"Sådan forstår vi det i {policy.own_unit(leader).name}" in html
+    assert "vagtplanen er lagt fire uger frem" in html
+    client.force_login(employee)
+    html = client.get(ROLE_PAGE).content.decode()
+    assert f"Sådan forstår vi det i {policy.own_unit(employee).name}" in html
+    assert html.count('class="unit-translation"') == 2
+    entries = reflections.my_reflections(employee)
+    assert len(entries) == 2
+    entry = reflections.my_entry(employee, entries[0].pk)
+    assert entry.previous == entries[1]
+    assert len(entry.rows) == 25
+    assert sum(1 for row in entry.rows if row.change == 1) == 13  # every other statement, from the first
+    assert client.get(f"/udvikling/refleksion/{entries[0].pk}/").status_code == 200
+    # Nobody else, HR included, opens it.
+    client.force_login(User.objects.get(organisation=organisation, is_org_admin=True))
+    assert client.get(f"/udvikling/refleksion/{entries[0].pk}/").status_code == 404
+    # Running the demo again adds nothing.
+    demo_create(seed=2026)
+    assert UnitTranslation.objects.filter(organisation=organisation).count() == 6
+    assert len(reflections.my_reflections(employee)) == 2
+
+
+def test_the_demo_shows_every_part_of_the_development_work_at_once(
+    seed_frameworks, mailoutbox, client, django_capture_on_commit_callbacks
+):
+    # One build for every check (a demo takes about a minute): the import's callbacks run, as in bin/run.
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = demo_create(seed=2026)
+    check_talks_lus_and_plans_in_every_state(organisation, mailoutbox, client)
+    check_an_employee_promoted_through_the_hr_import_and_onboarding(organisation, mailoutbox, client)
+    check_a_catalogue_and_a_needs_picture_with_hidden_cells(organisation, mailoutbox, client)
+    check_two_units_have_translated_and_the_employee_has_two_reflections(organisation, mailoutbox, client)
