@@ -487,19 +487,8 @@ def onboardings_end_for_leavers(*, organisation: Organisation, person_ids: list[
     stopped = 0
     for onboarding in Onboarding.objects.filter(
         organisation=organisation, leader_id__in=person_ids, status=OnboardingStatus.ACTIVE
-    ).select_related("leader"):
-        onboarding.status = OnboardingStatus.CANCELLED
-        onboarding.completed_on = timezone.localdate()
-        onboarding.save(update_fields=["status", "completed_on"])
-        audit_record(
-            actor=IMPORT_ACTOR,
-            action="development.onboarding_cancelled",
-            obj=onboarding,
-            organisation=organisation,
-            about=onboarding.leader,
-            label=onboarding.leader_name,
-            data={"why": "left"},
-        )
+    ).select_related("leader", "organisation"):
+        _stop(onboarding, actor=IMPORT_ACTOR, why="left")
         stopped += 1
     orphaned = 0
     for onboarding in Onboarding.objects.filter(
@@ -587,6 +576,10 @@ def onboarding_cancel(*, actor: Any, onboarding: Onboarding) -> Onboarding:
     _hr(actor, onboarding.organisation)
     if onboarding.status != OnboardingStatus.ACTIVE:
         raise ValidationError(_("The onboarding has already ended."))
+    return _stop(onboarding, actor=actor)
+
+
+def _stop(onboarding: Onboarding, *, actor: Any, why: str | None = None) -> Onboarding:
     onboarding.status = OnboardingStatus.CANCELLED
     onboarding.completed_on = timezone.localdate()
     onboarding.save(update_fields=["status", "completed_on"])
@@ -597,6 +590,7 @@ def onboarding_cancel(*, actor: Any, onboarding: Onboarding) -> Onboarding:
         organisation=onboarding.organisation,
         about=onboarding.leader,
         label=onboarding.leader_name,
+        data={"why": why} if why else None,
     )
     return onboarding
 
