@@ -236,6 +236,8 @@ KERNE_EMAIL_HELO_NAME = env("KERNE_EMAIL_HELO_NAME")  # EHLO name; default: the 
 KERNE_EMAIL_BATCH_SIZE = int(env("KERNE_EMAIL_BATCH_SIZE", "30"))  # mails per connection (0: no limit)
 KERNE_EMAIL_BATCH_PAUSE = float(env("KERNE_EMAIL_BATCH_PAUSE", "0"))  # seconds between two connections
 KERNE_EMAIL_RETRIES = int(env("KERNE_EMAIL_RETRIES", "4"))  # tries again after a temporary failure
+# The demo data's made-up domains: never sent to through a real relay (kerne.core.mail).
+KERNE_DEMO_MAIL_DOMAINS = env("KERNE_DEMO_MAIL_DOMAINS", "demo-kommune.dk")
 KERNE_EMAIL_RETRY_DELAY = float(env("KERNE_EMAIL_RETRY_DELAY", "2"))  # first wait in seconds, doubled each time
 
 TASKS = {

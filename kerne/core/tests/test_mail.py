@@ -315,3 +315,23 @@ def test_mail_check_sends_through_the_same_path_and_reports(smtp, settings):
     with pytest.raises(CommandError):
         call_command("mail_check", "ukendt@aby.dk", stdout=out)
     assert "ukendt@aby.dk: FAILED – Mailserveren afviste adressen (svar 550)." in out.getvalue()
+
+
+def test_the_demo_kommunes_addresses_never_reach_a_real_relay(smtp, settings):
+    # The clocks remind the demo's leaders like anyone's; on a server with a real relay that must not
+    # send to the made-up addresses (issue 15: the first worker with a relay mailed @demo-kommune.dk).
+    mails = [
+        Outgoing(to="preben.joergensen@demo-kommune.dk", subject="Påmindelse", text="Hej"),
+        Outgoing(to="eva@aby.dk", subject="Påmindelse", text="Hej"),
+    ]
+    delivery = deliver(mails)
+    assert delivery.sent == ["eva@aby.dk"]
+    assert [m.to for m in smtp.messages] == ["eva@aby.dk"]
+    demo = delivery.results[0]
+    assert (demo.to, demo.status, demo.reason) == (
+        "preben.joergensen@demo-kommune.dk",
+        Status.FAILED,
+        "en opdigtet adresse i demodata: Kerne sender aldrig post til den.",
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # bin/run prints them instead
+    assert deliver(mails[:1]).sent == ["preben.joergensen@demo-kommune.dk"]
